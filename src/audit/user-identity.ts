@@ -1,0 +1,88 @@
+// The userIdentity element of a CloudTrail record, and the user name Event history derives
+// from it, for every principal type opentrail produces.
+import type { Principal, RootPrincipal, IamUserPrincipal, SessionInfo } from '../iam/principal.ts';
+import { principalArn } from '../iam/principal.ts';
+
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function attributes(s: SessionInfo) {
+  return { creationDate: isoSeconds(s.creationDate), mfaAuthenticated: String(s.mfaAuthenticated) };
+}
+
+function issuerOf(p: RootPrincipal | IamUserPrincipal) {
+  return p.type === 'Root'
+    ? { type: 'Root', principalId: p.accountId, arn: principalArn(p), accountId: p.accountId, ...(p.accountAlias ? { userName: p.accountAlias } : {}) }
+    : { type: 'IAMUser', principalId: p.userId, arn: principalArn(p), accountId: p.accountId, userName: p.userName };
+}
+
+export function userIdentity(p: Principal): Record<string, unknown> {
+  switch (p.type) {
+    case 'Root':
+      return {
+        type: 'Root',
+        principalId: p.accountId,
+        arn: principalArn(p),
+        accountId: p.accountId,
+        ...(p.accessKeyId ? { accessKeyId: p.accessKeyId } : {}),
+        ...(p.accountAlias ? { userName: p.accountAlias } : {}),
+        ...(p.session ? { sessionContext: { attributes: attributes(p.session) } } : {}),
+      };
+    case 'IAMUser':
+      return {
+        type: 'IAMUser',
+        principalId: p.userId,
+        arn: principalArn(p),
+        accountId: p.accountId,
+        ...(p.accessKeyId ? { accessKeyId: p.accessKeyId } : {}),
+        userName: p.userName,
+        ...(p.session ? { sessionContext: { attributes: attributes(p.session) } } : {}),
+      };
+    case 'AssumedRole':
+      return {
+        type: 'AssumedRole',
+        principalId: `${p.roleId}:${p.sessionName}`,
+        arn: principalArn(p),
+        accountId: p.accountId,
+        accessKeyId: p.accessKeyId,
+        sessionContext: {
+          sessionIssuer: {
+            type: 'Role',
+            principalId: p.roleId,
+            arn: `arn:aws:iam::${p.accountId}:role${p.rolePath}${p.roleName}`,
+            accountId: p.accountId,
+            userName: p.roleName,
+          },
+          webIdFederationData: {},
+          attributes: attributes(p.session),
+          ...(p.session.sourceIdentity ? { sourceIdentity: p.session.sourceIdentity } : {}),
+        },
+      };
+    case 'FederatedUser':
+      return {
+        type: 'FederatedUser',
+        principalId: `${p.accountId}:${p.name}`,
+        arn: principalArn(p),
+        accountId: p.accountId,
+        accessKeyId: p.accessKeyId,
+        sessionContext: { sessionIssuer: issuerOf(p.issuer), webIdFederationData: {}, attributes: attributes(p.session) },
+      };
+    case 'AWSService':
+      return { type: 'AWSService', invokedBy: p.invokedBy };
+  }
+}
+
+/** The `Username` of Event history (LookupEvents) for a principal. */
+export function lookupUsername(p: Principal): string | undefined {
+  switch (p.type) {
+    case 'Root':
+      return 'root';
+    case 'IAMUser':
+      return p.userName;
+    case 'AssumedRole':
+      return p.sessionName;
+    case 'FederatedUser':
+      return p.name;
+    case 'AWSService':
+      return p.invokedBy;
+  }
+}

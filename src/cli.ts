@@ -1,0 +1,60 @@
+// The `opentrail` command line.
+import { Command } from 'commander';
+import { CONFIG_HELP, ConfigError, loadConfig } from './config.ts';
+import { createServer } from './server.ts';
+import { lookupEventsCommand, UsageError } from './cli/lookup-events.ts';
+
+const program = new Command('opentrail')
+  .description('A self-hosted, CloudTrail-compatible audit trail')
+  .showHelpAfterError()
+  .configureHelp({ sortSubcommands: true });
+
+program
+  .command('serve')
+  .description('Serve every API (Chime, CloudTrail) on one port')
+  .option('--host <host>', 'address to listen on (OPENTRAIL_HOST)')
+  .option('--port <port>', 'port to listen on (OPENTRAIL_PORT)')
+  .option('--data-dir <dir>', 'data directory (OPENTRAIL_DATA_DIR)')
+  .addHelpText('after', `\nConfiguration:\n${CONFIG_HELP.map(([k, d, w]) => `  ${k}  [${d}]  ${w}`).join('\n')}`)
+  .action(async (flags: { host?: string; port?: string; dataDir?: string }) => {
+    const config = loadConfig(flags);
+    const server = await createServer(config);
+    const url = await server.start();
+    const lines = [`opentrail listening on ${url} (data in ${config.dataDir})`, `account ${config.accountId}`];
+    if (server.generatedRoot) {
+      // Shown this once: only the encrypted secret is kept.
+      lines.push(
+        'Root credentials were generated. They are shown only now; keep them:',
+        `  AWS_ACCESS_KEY_ID=${server.generatedRoot.accessKeyId}`,
+        `  AWS_SECRET_ACCESS_KEY=${server.generatedRoot.secretAccessKey}`,
+      );
+    } else {
+      lines.push(`root access key ${server.rootAccessKeyId}`);
+    }
+    lines.push(`Try: aws --endpoint-url ${url} --region us-east-1 chime list-accounts`);
+    console.log(lines.join('\n'));
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+lookupEventsCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    console.error(`opentrail: ${err.message}`);
+    process.exit(2);
+  }
+  const e = err as { name?: string; message?: string; $metadata?: unknown };
+  if (e.$metadata) {
+    // An AWS error from the server: print it the way the aws CLI does.
+    console.error(`An error occurred (${e.name}): ${e.message}`);
+    process.exit(254);
+  }
+  throw err;
+}

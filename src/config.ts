@@ -1,0 +1,70 @@
+// The one entry point for configuration: command-line flags win over environment variables,
+// which win over the defaults of the embedded setup.
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** SQLite database, key file and folder buckets live here. */
+  dataDir: string;
+  /** The first AWS account, whose root credentials are bootstrapped. */
+  accountId: string;
+  rootAccessKeyId?: string;
+  rootSecretAccessKey?: string;
+  /** Days of Event history kept. */
+  retentionDays: number;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export class ConfigError extends Error {}
+
+export interface ConfigFlags {
+  host?: string;
+  port?: string | number;
+  dataDir?: string;
+}
+
+export const CONFIG_HELP: [string, string, string][] = [
+  ['--host / OPENTRAIL_HOST', '127.0.0.1', 'address to listen on'],
+  ['--port / OPENTRAIL_PORT', '4747', 'port of every API and the console'],
+  ['--data-dir / OPENTRAIL_DATA_DIR', './.opentrail', 'database, key file and folder buckets'],
+  ['OPENTRAIL_ACCOUNT_ID', '123456789012', 'the first AWS account'],
+  ['OPENTRAIL_ROOT_ACCESS_KEY_ID, OPENTRAIL_ROOT_SECRET_ACCESS_KEY', 'generated at first start', 'root credentials of that account'],
+  ['OPENTRAIL_RETENTION_DAYS', '90', 'days of Event history kept'],
+  ['OPENTRAIL_TLS_CERT, OPENTRAIL_TLS_KEY', 'unset (plain HTTP)', 'PEM files to serve HTTPS'],
+];
+
+function integer(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${value}'`);
+  return n;
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const accountId = env.OPENTRAIL_ACCOUNT_ID || '123456789012';
+  if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`OPENTRAIL_ACCOUNT_ID must be 12 digits, got '${accountId}'`);
+  const rootAccessKeyId = env.OPENTRAIL_ROOT_ACCESS_KEY_ID || undefined;
+  const rootSecretAccessKey = env.OPENTRAIL_ROOT_SECRET_ACCESS_KEY || undefined;
+  if (!rootAccessKeyId !== !rootSecretAccessKey) {
+    throw new ConfigError('OPENTRAIL_ROOT_ACCESS_KEY_ID and OPENTRAIL_ROOT_SECRET_ACCESS_KEY go together');
+  }
+  if (rootAccessKeyId && !/^[A-Z0-9]{16,128}$/.test(rootAccessKeyId)) {
+    throw new ConfigError('OPENTRAIL_ROOT_ACCESS_KEY_ID must be 16 to 128 upper-case letters and digits');
+  }
+  const tlsCert = env.OPENTRAIL_TLS_CERT || undefined;
+  const tlsKey = env.OPENTRAIL_TLS_KEY || undefined;
+  if (!tlsCert !== !tlsKey) throw new ConfigError('OPENTRAIL_TLS_CERT and OPENTRAIL_TLS_KEY go together');
+  return {
+    host: flags.host ?? env.OPENTRAIL_HOST ?? '127.0.0.1',
+    port: integer('port', flags.port ?? env.OPENTRAIL_PORT, 4747, 0, 65535),
+    dataDir: resolve(flags.dataDir ?? env.OPENTRAIL_DATA_DIR ?? './.opentrail'),
+    accountId,
+    rootAccessKeyId,
+    rootSecretAccessKey,
+    retentionDays: integer('OPENTRAIL_RETENTION_DAYS', env.OPENTRAIL_RETENTION_DAYS, 90, 1, 36500),
+    tlsCert,
+    tlsKey,
+  };
+}

@@ -1,0 +1,216 @@
+// The one pipeline every API call goes through:
+//   route -> authenticate (SigV4) -> decode + validate -> handle -> record -> encode.
+// A mutating call's state change and its CloudTrail record commit in one transaction, and the
+// response leaves only after that commit. Failed calls are recorded too.
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from './app-context.ts';
+import { journalEntry } from './audit/record.ts';
+import type { CallFacts } from './audit/record.ts';
+import { FrontDoorError, internalFailure, invalidSignature, ServiceError, unrecognizedClient } from './aws/errors.ts';
+import { AwsJsonProtocol } from './aws/protocols/aws-json.ts';
+import type { Protocol } from './aws/protocols/protocol.ts';
+import { RestJsonProtocol } from './aws/protocols/rest-json.ts';
+import type { RawRequest, RawResponse } from './aws/request.ts';
+import { parseQuery, userAgentOf } from './aws/request.ts';
+import { ConstraintViolation, toAuditView, TypeMismatch, validate } from './aws/shapes.ts';
+import { checkScopeAndTime, parseSignature, verifySignature } from './aws/sigv4.ts';
+import type { SignatureInfo } from './aws/sigv4.ts';
+import type { Principal } from './iam/principal.ts';
+import type { Operation, OperationContext, Service } from './services/service.ts';
+import type { Tx } from './storage/store.ts';
+
+export interface PipelineOptions {
+  /** Off only to measure what recording costs (benchmarks). */
+  recording?: boolean;
+  log?: (message: string) => void;
+}
+
+/** Before the service is known, the request's shape tells which error format the client reads. */
+function guessProtocol(req: RawRequest): Protocol {
+  return req.headers['x-amz-target'] ? JSON_FALLBACK : REST_FALLBACK;
+}
+const JSON_FALLBACK = new AwsJsonProtocol([]);
+const REST_FALLBACK = new RestJsonProtocol();
+
+interface Call {
+  service: Service;
+  operation: Operation;
+  principal: Principal;
+  signature: SignatureInfo;
+  req: RawRequest;
+  requestId: string;
+  requestParameters: unknown;
+}
+
+export class Pipeline {
+  private readonly services: Map<string, Service>;
+  private readonly recording: boolean;
+  private readonly log: (message: string) => void;
+
+  constructor(
+    private readonly app: AppContext,
+    services: Service[],
+    options: PipelineOptions = {},
+  ) {
+    this.services = new Map(services.map((s) => [s.signingName, s]));
+    this.recording = options.recording ?? true;
+    this.log = options.log ?? ((m) => console.error(m));
+  }
+
+  async handle(req: RawRequest): Promise<RawResponse> {
+    const requestId = randomUUID();
+    const query = parseQuery(req.rawQuery);
+    let protocol = guessProtocol(req);
+    let signature: SignatureInfo;
+    let service: Service | undefined;
+    let operation: Operation;
+    try {
+      signature = parseSignature(req, query);
+      service = this.services.get(signature.service);
+      if (!service) throw invalidSignature(`Credential should be scoped to a valid service: '${signature.service}' is not served here. `);
+      protocol = service.protocol;
+      operation = protocol.route(service, req, query);
+    } catch (err) {
+      return protocol.error(this.asServiceError(err, requestId), requestId);
+    }
+
+    const resolved = await this.app.store.read((tx) => this.app.credentials.resolve(tx, signature.accessKeyId));
+    // An unknown key belongs to no account, so there is nobody to record the call for.
+    if (!resolved) return protocol.error(unrecognizedClient(), requestId);
+
+    const call: Call = { service, operation, principal: resolved.principal, signature, req, requestId, requestParameters: null };
+    try {
+      checkScopeAndTime(signature, service.signingName, new Date());
+      verifySignature(req, signature, resolved.secretAccessKey);
+      const input = this.decode(call, query);
+      const output = await this.execute(call, input);
+      return protocol.success(operation, output, requestId);
+    } catch (err) {
+      const error = this.asServiceError(err, requestId);
+      try {
+        await this.record(call, { error });
+      } catch (recordErr) {
+        this.log(`request ${requestId}: could not record a failed call: ${String(recordErr)}`);
+        return protocol.error(internalFailure(), requestId);
+      }
+      return protocol.error(error, requestId);
+    }
+  }
+
+  private decode(call: Call, query: Map<string, string[]>): unknown {
+    const { service, operation, req } = call;
+    try {
+      const params = service.protocol.decode(operation, req, query);
+      // Parameters are recorded as sent when their types fit the model, so a field never
+      // changes JSON type between records of one operation.
+      const input = validate(operation.input, params);
+      call.requestParameters = this.auditView(operation, 'input', input);
+      return input;
+    } catch (err) {
+      if (err instanceof ConstraintViolation || err instanceof TypeMismatch) {
+        if (err instanceof ConstraintViolation) {
+          call.requestParameters = this.auditView(operation, 'input', safeValidate(operation, service.protocol.decode(operation, req, query)));
+        }
+        throw service.invalidInput(err, operation);
+      }
+      throw err;
+    }
+  }
+
+  private auditView(operation: Operation, side: 'input' | 'output', value: unknown): unknown {
+    const view = toAuditView(side === 'input' ? operation.input : operation.output, value, new Set(operation.sensitive ?? []));
+    // An empty object (no member present) is recorded as null, as CloudTrail does.
+    return view && typeof view === 'object' && Object.keys(view).length === 0 ? null : (view ?? null);
+  }
+
+  private async execute(call: Call, input: unknown): Promise<unknown> {
+    const { operation } = call;
+    const run = (tx: Tx) => operation.handler(this.context(call, tx), input);
+    if (operation.readOnly) {
+      const output = await this.app.store.read(run);
+      await this.record(call, { output, input });
+      return output;
+    }
+    return this.app.store.write(async (tx) => {
+      const output = await run(tx);
+      await this.appendRecord(tx, call, { output, input });
+      return output;
+    });
+  }
+
+  private context(call: Call, tx: Tx): OperationContext {
+    const p = call.principal;
+    return {
+      tx,
+      app: this.app,
+      principal: p,
+      accountId: p.type === 'AWSService' ? this.app.config.accountId : p.accountId,
+      region: call.signature.region,
+      requestId: call.requestId,
+      now: new Date(),
+    };
+  }
+
+  private async record(call: Call, result: { output?: unknown; input?: unknown; error?: ServiceError }): Promise<void> {
+    if (!this.recording) return;
+    await this.app.store.write((tx) => this.appendRecord(tx, call, result));
+  }
+
+  private async appendRecord(tx: Tx, call: Call, result: { output?: unknown; input?: unknown; error?: ServiceError }): Promise<void> {
+    if (!this.recording) return;
+    const { service, operation, principal, signature, req } = call;
+    const accountId = principal.type === 'AWSService' ? this.app.config.accountId : principal.accountId;
+    const awsRegion = service.recordRegion ?? signature.region;
+    const ctx = this.context(call, tx);
+    const facts: CallFacts = {
+      principal,
+      eventSource: service.eventSource,
+      eventName: operation.name,
+      awsRegion,
+      recipientAccountId: accountId,
+      eventTime: new Date(),
+      sourceIPAddress: req.sourceIp,
+      userAgent: userAgentOf(req),
+      readOnly: operation.readOnly,
+      requestParameters: call.requestParameters,
+      responseElements: result.error ? null : this.auditView(operation, 'output', result.output),
+      error: result.error && { code: errorCode(result.error), message: result.error.message },
+      // With --endpoint-url clients sign for their own region; keep it when it is not the one recorded.
+      additionalEventData: signature.region !== awsRegion ? { signingRegion: signature.region } : undefined,
+      requestId: call.requestId,
+      tls: req.tls,
+      lookupResources: result.input !== undefined && operation.lookupResources ? operation.lookupResources(result.input, result.output, ctx) : undefined,
+    };
+    await tx.journal.append(journalEntry(facts));
+  }
+
+  private asServiceError(err: unknown, requestId: string): ServiceError {
+    if (err instanceof ServiceError) return err;
+    // Never a stack trace to a client: log it with the request id, answer InternalFailure.
+    this.log(`request ${requestId}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return internalFailure();
+  }
+}
+
+const errorCode = (e: ServiceError) => (e instanceof FrontDoorError ? e.jsonCode : e.code);
+
+/** The members of a request that pass validation alone; used to record a rejected call. */
+function safeValidate(operation: Operation, params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(operation.input.members)) {
+    try {
+      const v = validate(member.shape, params[name], name);
+      if (v !== undefined) out[name] = v;
+    } catch {
+      // A member that breaks its constraint is still recorded when its JSON type fits.
+      try {
+        validate({ ...member.shape, ...LOOSE } as never, params[name], name);
+        out[name] = params[name];
+      } catch {
+        /* wrong type: left out */
+      }
+    }
+  }
+  return out;
+}
+const LOOSE = { min: undefined, max: undefined, pattern: undefined, enum: undefined };

@@ -1,0 +1,46 @@
+// Chime model shapes shared by several operations (chime 2018-05-01).
+import { boolean, EMAIL, integer, label, list, NON_EMPTY, query, string, structure, timestamp } from '../../aws/shapes.ts';
+
+export const LICENSES = ['Basic', 'Plus', 'Pro', 'ProTrial'] as const;
+export const USER_TYPES = ['PrivateUser', 'SharedDevice'] as const;
+
+export const AccountIdLabel = label(string({ pattern: NON_EMPTY }));
+export const UserIdLabel = label(string({ pattern: NON_EMPTY }));
+export const AccountName = string({ min: 1, max: 100, pattern: NON_EMPTY });
+export const License = string({ enum: LICENSES });
+export const UserType = string({ enum: USER_TYPES });
+export const Email = string({ pattern: EMAIL, sensitive: true });
+export const NextToken = query('next-token', string());
+export const maxResults = (max: number) => query('max-results', integer({ min: 1, max }));
+
+export const AccountSettings = structure({ DisableRemoteControl: boolean(), EnableDialOut: boolean() });
+
+export const Account = structure({
+  AwsAccountId: string(),
+  AccountId: string(),
+  Name: string(),
+  AccountType: string(),
+  CreatedTimestamp: timestamp(),
+  DefaultLicense: string(),
+  SupportedLicenses: list(string()),
+  AccountStatus: string(),
+  SigninDelegateGroups: list(structure({ GroupName: string() })),
+});
+
+export const User = structure({
+  UserId: string(),
+  AccountId: string(),
+  PrimaryEmail: string({ sensitive: true }),
+  PrimaryProvisionedNumber: string({ sensitive: true }),
+  DisplayName: string({ sensitive: true }),
+  LicenseType: string(),
+  UserType: string(),
+  UserRegistrationStatus: string(),
+  UserInvitationStatus: string(),
+  RegisteredOn: timestamp(),
+  InvitedOn: timestamp(),
+  AlexaForBusinessMetadata: structure({ IsAlexaForBusinessEnabled: boolean(), AlexaForBusinessRoomArn: string({ sensitive: true }) }),
+  PersonalPIN: string({ sensitive: true }),
+});
+
+export const Invite = structure({ InviteId: string(), Status: string(), EmailAddress: string({ sensitive: true }), EmailStatus: string() });

@@ -1,0 +1,21 @@
+// The CloudTrail API (awsJson1_1, CloudTrail_20131101).
+import { AwsJsonProtocol } from '../../aws/protocols/aws-json.ts';
+import { operationMap } from '../service.ts';
+import type { Service } from '../service.ts';
+import { InvalidEventCategoryException, InvalidLookupAttributesException, InvalidMaxResultsException, InvalidParameterException } from './errors.ts';
+import { LookupEvents } from './lookup-events.ts';
+
+export const cloudtrail: Service = {
+  signingName: 'cloudtrail',
+  eventSource: 'cloudtrail.amazonaws.com',
+  protocol: new AwsJsonProtocol(['CloudTrail_20131101']),
+  operations: operationMap([LookupEvents]),
+  invalidInput(violation) {
+    // CloudTrail names the member in the error type where it has one.
+    const member = violation.member.split('.')[0];
+    if (member === 'maxResults') return new InvalidMaxResultsException(violation.message);
+    if (member === 'lookupAttributes') return new InvalidLookupAttributesException(violation.message);
+    if (member === 'eventCategory') return new InvalidEventCategoryException(violation.message);
+    return new InvalidParameterException(violation.message);
+  },
+};

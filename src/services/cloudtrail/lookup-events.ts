@@ -1,0 +1,97 @@
+// LookupEvents: Event history, read straight from the journal's index.
+import type { LookupEventsRequest, LookupEventsResponse } from '@aws-sdk/client-cloudtrail';
+import { PageTokens } from '../../aws/pagination.ts';
+import { integer, list, required, string, structure, timestamp } from '../../aws/shapes.ts';
+import type { LookupAttributeKey, StoredEvent } from '../../storage/store.ts';
+import { defineOperation } from '../service.ts';
+import { InvalidLookupAttributesException, InvalidNextTokenException, InvalidTimeRangeException } from './errors.ts';
+
+export const LOOKUP_ATTRIBUTE_KEYS: readonly LookupAttributeKey[] = [
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+];
+
+const DAY = 86400_000;
+
+export const LookupEvents = defineOperation<LookupEventsRequest, LookupEventsResponse>({
+  name: 'LookupEvents',
+  readOnly: true,
+  input: structure({
+    LookupAttributes: list(
+      structure({
+        AttributeKey: required(string({ enum: LOOKUP_ATTRIBUTE_KEYS })),
+        AttributeValue: required(string({ min: 1, max: 2000 })),
+      }),
+    ),
+    StartTime: timestamp(),
+    EndTime: timestamp(),
+    EventCategory: string({ enum: ['insight'] }),
+    MaxResults: integer({ min: 1, max: 50 }),
+    NextToken: string(),
+  }),
+  async handler(ctx, input) {
+    const attributes = input.LookupAttributes ?? [];
+    if (attributes.length > 1) {
+      throw new InvalidLookupAttributesException('You can specify only one lookup attribute.');
+    }
+    const attribute = attributes[0] && { key: attributes[0].AttributeKey as LookupAttributeKey, value: attributes[0].AttributeValue! };
+    if (attribute?.key === 'ReadOnly' && attribute.value !== 'true' && attribute.value !== 'false') {
+      throw new InvalidLookupAttributesException("The value of the ReadOnly lookup attribute must be 'true' or 'false'.");
+    }
+    const now = ctx.now.getTime();
+    const oldest = now - ctx.app.config.retentionDays * DAY;
+    const startTime = input.StartTime ?? new Date(oldest);
+    const endTime = input.EndTime ?? new Date(now);
+    if (startTime.getTime() > endTime.getTime()) {
+      throw new InvalidTimeRangeException('Start time must be earlier than or equal to end time.');
+    }
+    const { NextToken: token, MaxResults, ...rest } = input;
+    // Defaults are part of what a token is bound to, so "now" moving on does not break paging.
+    const bound = { ...rest, StartTime: startTime.getTime(), EndTime: endTime.getTime() };
+    const tokens = new PageTokens(ctx.app.box.derive('cloudtrail-lookup-token'));
+    let before: { eventTime: number; seq: number } | undefined;
+    if (token !== undefined) {
+      before = tokens.decode(token, { ...bound, region: ctx.region });
+      if (!before) throw new InvalidNextTokenException('The next token is not valid for this request.');
+    }
+    const limit = MaxResults ?? 50;
+    const events = await ctx.tx.journal.lookup({
+      accountId: ctx.accountId,
+      region: ctx.region,
+      category: input.EventCategory === 'insight' ? 'Insight' : 'Management',
+      attribute,
+      startTime: new Date(Math.max(startTime.getTime(), oldest)),
+      endTime,
+      limit: limit + 1,
+      before,
+    });
+    const pageEvents = events.slice(0, limit);
+    const last = pageEvents[pageEvents.length - 1];
+    return {
+      Events: pageEvents.map(toLookupEvent),
+      ...(events.length > limit
+        ? { NextToken: tokens.encode({ eventTime: Math.floor(last.eventTime.getTime() / 1000), seq: last.seq }, { ...bound, region: ctx.region }) }
+        : {}),
+    };
+  },
+});
+
+function toLookupEvent(e: StoredEvent) {
+  return {
+    EventId: e.eventId,
+    EventName: e.eventName,
+    ReadOnly: String(e.readOnly),
+    ...(e.accessKeyId ? { AccessKeyId: e.accessKeyId } : {}),
+    EventTime: e.eventTime,
+    EventSource: e.eventSource,
+    ...(e.username ? { Username: e.username } : {}),
+    Resources: e.resources.map((r) => ({ ResourceType: r.type, ResourceName: r.name })),
+    CloudTrailEvent: e.record,
+  };
+}

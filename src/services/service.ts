@@ -1,0 +1,61 @@
+// What a service and an operation are. A service names its SigV4 signing name, its CloudTrail
+// event source and its wire protocol; an operation is a model (input/output shapes, HTTP binding,
+// read-only or not) and a handler that only sees typed input and the store.
+import type { Protocol } from '../aws/protocols/protocol.ts';
+import type { ServiceError } from '../aws/errors.ts';
+import type { ConstraintViolation, StructureShape, TypeMismatch } from '../aws/shapes.ts';
+import type { Principal } from '../iam/principal.ts';
+import type { LookupResource, Tx } from '../storage/store.ts';
+import type { AppContext } from '../app-context.ts';
+
+export interface OperationContext {
+  tx: Tx;
+  app: AppContext;
+  principal: Principal;
+  /** The AWS account the call acts in. */
+  accountId: string;
+  /** The region the call was made to (its signing region). */
+  region: string;
+  requestId: string;
+  now: Date;
+}
+
+export interface HttpBinding {
+  method: string;
+  /** URI template, e.g. `/accounts/{AccountId}/users?operation=add`. */
+  uri: string;
+  status: number;
+}
+
+export interface Operation<I = any, O = any> {
+  name: string;
+  readOnly: boolean;
+  http?: HttpBinding;
+  input: StructureShape;
+  output?: StructureShape;
+  handler(ctx: OperationContext, input: I): Promise<O>;
+  /** Resources of the call as Event history shows and finds them. */
+  lookupResources?(input: I, output: O | undefined, ctx: OperationContext): LookupResource[];
+  /** Member names (besides those the model marks sensitive) never written to a record. */
+  sensitive?: readonly string[];
+}
+
+export interface Service {
+  signingName: string;
+  eventSource: string;
+  protocol: Protocol;
+  /** Global services record every call in this region, whatever region the client signed for. */
+  recordRegion?: string;
+  operations: ReadonlyMap<string, Operation>;
+  /** The service's error for input that breaks the model. */
+  invalidInput(violation: ConstraintViolation | TypeMismatch, operation: Operation): ServiceError;
+}
+
+export function operationMap(ops: Operation[]): ReadonlyMap<string, Operation> {
+  return new Map(ops.map((op) => [op.name, op]));
+}
+
+/** Declares an operation with its input and output types taken from the official client. */
+export function defineOperation<I, O>(op: Operation<I, O>): Operation<I, O> {
+  return op;
+}

@@ -3,6 +3,8 @@
 // from the last committed state (WAL), so a reader never sees a transaction in flight.
 import Database from 'better-sqlite3';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
+import { lookupKeys, rowToEvent } from './journal-index.ts';
+import type { EventRow } from './journal-index.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -47,57 +49,6 @@ CREATE TABLE IF NOT EXISTS event_keys (
   PRIMARY KEY (account_id, region, category, attr, value, event_time, seq)
 ) WITHOUT ROWID;
 `;
-
-interface EventRow {
-  seq: number;
-  account_id: string;
-  region: string;
-  category: string;
-  event_time: number;
-  event_id: string;
-  event_name: string;
-  event_source: string;
-  username: string | null;
-  access_key_id: string | null;
-  read_only: number;
-  resources: string;
-  record: string;
-}
-
-export function lookupKeys(entry: JournalEntry): [string, string][] {
-  const keys: [string, string][] = [
-    ['*', ''],
-    ['EventId', entry.eventId],
-    ['EventName', entry.eventName],
-    ['EventSource', entry.eventSource],
-    ['ReadOnly', String(entry.readOnly)],
-  ];
-  if (entry.username) keys.push(['Username', entry.username]);
-  if (entry.accessKeyId) keys.push(['AccessKeyId', entry.accessKeyId]);
-  for (const r of entry.resources) {
-    keys.push(['ResourceType', r.type], ['ResourceName', r.name]);
-  }
-  // A resource type or name repeated in one event is indexed once.
-  return [...new Map(keys.map((k) => [`${k[0]}\u0000${k[1]}`, k])).values()];
-}
-
-export function rowToEvent(row: EventRow): StoredEvent {
-  return {
-    seq: Number(row.seq),
-    accountId: row.account_id,
-    region: row.region,
-    category: row.category as StoredEvent['category'],
-    eventTime: new Date(Number(row.event_time) * 1000),
-    eventId: row.event_id,
-    eventName: row.event_name,
-    eventSource: row.event_source,
-    username: row.username ?? undefined,
-    accessKeyId: row.access_key_id ?? undefined,
-    readOnly: row.read_only === 1 || (row.read_only as unknown) === true,
-    resources: JSON.parse(row.resources),
-    record: row.record,
-  };
-}
 
 class SqliteTx implements Tx {
   readonly docs: DocStore;

@@ -1,6 +1,6 @@
 // The one entry point for configuration: command-line flags win over environment variables,
 // which win over the defaults of the embedded setup.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   host: string;
@@ -15,6 +15,10 @@ export interface Config {
   retentionDays: number;
   tlsCert?: string;
   tlsKey?: string;
+  /** PostgreSQL connection string; when set, state and journal live there instead of SQLite. */
+  databaseUrl?: string;
+  /** The key that seals secrets at rest; processes sharing a database must share it. */
+  keyFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -33,6 +37,8 @@ export const CONFIG_HELP: [string, string, string][] = [
   ['OPENTRAIL_ROOT_ACCESS_KEY_ID, OPENTRAIL_ROOT_SECRET_ACCESS_KEY', 'generated at first start', 'root credentials of that account'],
   ['OPENTRAIL_RETENTION_DAYS', '90', 'days of Event history kept'],
   ['OPENTRAIL_TLS_CERT, OPENTRAIL_TLS_KEY', 'unset (plain HTTP)', 'PEM files to serve HTTPS'],
+  ['OPENTRAIL_DATABASE_URL', 'unset (SQLite in the data dir)', 'PostgreSQL shared by several processes'],
+  ['OPENTRAIL_KEY_FILE', '<data dir>/secret.key', 'key sealing secrets at rest (the same file for every process)'],
 ];
 
 function integer(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -56,15 +62,18 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const tlsCert = env.OPENTRAIL_TLS_CERT || undefined;
   const tlsKey = env.OPENTRAIL_TLS_KEY || undefined;
   if (!tlsCert !== !tlsKey) throw new ConfigError('OPENTRAIL_TLS_CERT and OPENTRAIL_TLS_KEY go together');
+  const dataDir = resolve(flags.dataDir ?? env.OPENTRAIL_DATA_DIR ?? './.opentrail');
   return {
     host: flags.host ?? env.OPENTRAIL_HOST ?? '127.0.0.1',
     port: integer('port', flags.port ?? env.OPENTRAIL_PORT, 4747, 0, 65535),
-    dataDir: resolve(flags.dataDir ?? env.OPENTRAIL_DATA_DIR ?? './.opentrail'),
+    dataDir,
     accountId,
     rootAccessKeyId,
     rootSecretAccessKey,
     retentionDays: integer('OPENTRAIL_RETENTION_DAYS', env.OPENTRAIL_RETENTION_DAYS, 90, 1, 36500),
     tlsCert,
     tlsKey,
+    databaseUrl: env.OPENTRAIL_DATABASE_URL || undefined,
+    keyFile: resolve(env.OPENTRAIL_KEY_FILE || join(dataDir, 'secret.key')),
   };
 }

@@ -15,6 +15,7 @@ import type { PipelineOptions } from './pipeline.ts';
 import { chime } from './services/chime/index.ts';
 import { cloudtrail } from './services/cloudtrail/index.ts';
 import { SqliteStore } from './storage/sqlite.ts';
+import { PostgresStore } from './storage/postgres.ts';
 import { RetentionJob } from './audit/retention.ts';
 
 export interface Server {
@@ -33,8 +34,8 @@ const MAX_BODY = 10 * 1024 * 1024;
 
 export async function createServer(config: Config, options: PipelineOptions = {}): Promise<Server> {
   mkdirSync(config.dataDir, { recursive: true });
-  const box = SecretBox.open(join(config.dataDir, 'secret.key'));
-  const store = new SqliteStore(join(config.dataDir, 'opentrail.db'));
+  const box = SecretBox.open(config.keyFile);
+  const store = config.databaseUrl ? await PostgresStore.open(config.databaseUrl) : new SqliteStore(join(config.dataDir, 'opentrail.db'));
   const credentials = new Credentials(box);
   const context: AppContext = { config, store, credentials, box };
   const given = config.rootAccessKeyId ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey! } : undefined;

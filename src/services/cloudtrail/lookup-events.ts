@@ -19,6 +19,14 @@ export const LOOKUP_ATTRIBUTE_KEYS: readonly LookupAttributeKey[] = [
 
 const DAY = 86400_000;
 
+/** Where the next page starts, and the window (epoch ms) the first page resolved. */
+interface PagePosition {
+  eventTime: number;
+  seq: number;
+  start: number;
+  end: number;
+}
+
 export const LookupEvents = defineOperation<LookupEventsRequest, LookupEventsResponse>({
   name: 'LookupEvents',
   readOnly: true,
@@ -44,21 +52,22 @@ export const LookupEvents = defineOperation<LookupEventsRequest, LookupEventsRes
     if (attribute?.key === 'ReadOnly' && attribute.value !== 'true' && attribute.value !== 'false') {
       throw new InvalidLookupAttributesException("The value of the ReadOnly lookup attribute must be 'true' or 'false'.");
     }
+    const { NextToken: token, MaxResults, ...explicit } = input;
+    // A token is bound to the explicit parameters; the time window it resolved on the first
+    // page travels inside it, so later pages read the same window however long paging takes.
+    const query = { ...explicit, region: ctx.region };
+    const tokens = new PageTokens(ctx.app.box.derive('cloudtrail-lookup-token'));
+    let position: PagePosition | undefined;
+    if (token !== undefined) {
+      position = tokens.decode<PagePosition>(token, query);
+      if (!position) throw new InvalidNextTokenException('The next token is not valid for this request.');
+    }
     const now = ctx.now.getTime();
     const oldest = now - ctx.app.config.retentionDays * DAY;
-    const startTime = input.StartTime ?? new Date(oldest);
-    const endTime = input.EndTime ?? new Date(now);
-    if (startTime.getTime() > endTime.getTime()) {
+    const startTime = position ? position.start : (input.StartTime?.getTime() ?? oldest);
+    const endTime = position ? position.end : (input.EndTime?.getTime() ?? now);
+    if (startTime > endTime) {
       throw new InvalidTimeRangeException('Start time must be earlier than or equal to end time.');
-    }
-    const { NextToken: token, MaxResults, ...rest } = input;
-    // Defaults are part of what a token is bound to, so "now" moving on does not break paging.
-    const bound = { ...rest, StartTime: startTime.getTime(), EndTime: endTime.getTime() };
-    const tokens = new PageTokens(ctx.app.box.derive('cloudtrail-lookup-token'));
-    let before: { eventTime: number; seq: number } | undefined;
-    if (token !== undefined) {
-      before = tokens.decode(token, { ...bound, region: ctx.region });
-      if (!before) throw new InvalidNextTokenException('The next token is not valid for this request.');
     }
     const limit = MaxResults ?? 50;
     const events = await ctx.tx.journal.lookup({
@@ -66,17 +75,17 @@ export const LookupEvents = defineOperation<LookupEventsRequest, LookupEventsRes
       region: ctx.region,
       category: input.EventCategory === 'insight' ? 'Insight' : 'Management',
       attribute,
-      startTime: new Date(Math.max(startTime.getTime(), oldest)),
-      endTime,
+      startTime: new Date(Math.max(startTime, oldest)),
+      endTime: new Date(endTime),
       limit: limit + 1,
-      before,
+      before: position && { eventTime: position.eventTime, seq: position.seq },
     });
     const pageEvents = events.slice(0, limit);
     const last = pageEvents[pageEvents.length - 1];
     return {
       Events: pageEvents.map(toLookupEvent),
       ...(events.length > limit
-        ? { NextToken: tokens.encode({ eventTime: Math.floor(last.eventTime.getTime() / 1000), seq: last.seq }, { ...bound, region: ctx.region }) }
+        ? { NextToken: tokens.encode({ eventTime: Math.floor(last.eventTime.getTime() / 1000), seq: last.seq, start: startTime, end: endTime }, query) }
         : {}),
     };
   },

@@ -1,0 +1,240 @@
+// The scale-out store: several opentrail processes share one PostgreSQL database. Write
+// transactions are SERIALIZABLE and retried on serialization failures; journal appends take a
+// transaction-scoped advisory lock so sequence numbers become visible in commit order, which is
+// what lets a reader follow the journal with a cursor without ever skipping an event.
+import pg from 'pg';
+import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
+import { lookupKeys, rowToEvent } from './journal-index.ts';
+import type { EventRow } from './journal-index.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS docs (
+  seq BIGSERIAL PRIMARY KEY,
+  collection TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  id TEXT NOT NULL,
+  ikey TEXT,
+  body TEXT NOT NULL,
+  UNIQUE (collection, partition, id)
+);
+CREATE INDEX IF NOT EXISTS docs_list ON docs (collection, partition, seq);
+CREATE INDEX IF NOT EXISTS docs_ikey ON docs (collection, ikey) WHERE ikey IS NOT NULL;
+CREATE TABLE IF NOT EXISTS events (
+  seq BIGSERIAL PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  category TEXT NOT NULL,
+  event_time BIGINT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  event_source TEXT NOT NULL,
+  username TEXT,
+  access_key_id TEXT,
+  read_only SMALLINT NOT NULL,
+  resources TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_time ON events (event_time);
+CREATE TABLE IF NOT EXISTS event_keys (
+  account_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  category TEXT NOT NULL,
+  attr TEXT NOT NULL,
+  value TEXT NOT NULL,
+  event_time BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (account_id, region, category, attr, value, event_time, seq)
+);
+`;
+
+/** Any advisory-lock key works as long as every process uses the same one. */
+const JOURNAL_LOCK = 0x6f70656e74726c;
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK = '40P01';
+const MAX_ATTEMPTS = 8;
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+class PgDocs implements DocStore {
+  constructor(private readonly db: Queryable) {}
+  async get<T>(key: DocKey): Promise<T | undefined> {
+    const r = await this.db.query('SELECT body FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
+    return r.rows.length ? (JSON.parse(r.rows[0].body) as T) : undefined;
+  }
+  async put<T>(key: DocKey, doc: T, index: string | null = null): Promise<void> {
+    await this.db.query(
+      `INSERT INTO docs (collection, partition, id, ikey, body) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (collection, partition, id) DO UPDATE SET ikey = excluded.ikey, body = excluded.body`,
+      [key.collection, key.partition, key.id, index, JSON.stringify(doc)],
+    );
+  }
+  async delete(key: DocKey): Promise<boolean> {
+    const r = await this.db.query('DELETE FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
+    return (r.rowCount ?? 0) > 0;
+  }
+  async list<T>(collection: string, partition: string, opts: { after?: number; limit: number }): Promise<DocPage<T>> {
+    const r = await this.db.query('SELECT seq, body FROM docs WHERE collection = $1 AND partition = $2 AND seq > $3 ORDER BY seq LIMIT $4', [
+      collection,
+      partition,
+      opts.after ?? 0,
+      opts.limit + 1,
+    ]);
+    const items = r.rows.slice(0, opts.limit).map((row) => JSON.parse(row.body) as T);
+    return { items, next: r.rows.length > opts.limit ? Number(r.rows[opts.limit - 1].seq) : undefined };
+  }
+  async findByIndex<T>(collection: string, index: string, partition?: string): Promise<T[]> {
+    const r =
+      partition === undefined
+        ? await this.db.query('SELECT body FROM docs WHERE collection = $1 AND ikey = $2 ORDER BY seq', [collection, index])
+        : await this.db.query('SELECT body FROM docs WHERE collection = $1 AND ikey = $2 AND partition = $3 ORDER BY seq', [collection, index, partition]);
+    return r.rows.map((row) => JSON.parse(row.body) as T);
+  }
+  async count(collection: string, partition: string): Promise<number> {
+    const r = await this.db.query('SELECT count(*)::int AS n FROM docs WHERE collection = $1 AND partition = $2', [collection, partition]);
+    return r.rows[0].n as number;
+  }
+}
+
+class PgJournal implements Journal {
+  constructor(
+    private readonly db: Queryable,
+    private readonly inTransaction: boolean,
+  ) {}
+  async append(entry: JournalEntry): Promise<number> {
+    if (!this.inTransaction) throw new Error('journal appends need a write transaction');
+    // Held until commit: events become visible in sequence order across processes.
+    await this.db.query('SELECT pg_advisory_xact_lock($1)', [JOURNAL_LOCK]);
+    const t = Math.floor(entry.eventTime.getTime() / 1000);
+    const r = await this.db.query(
+      `INSERT INTO events (account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`,
+      [
+        entry.accountId,
+        entry.region,
+        entry.category,
+        t,
+        entry.eventId,
+        entry.eventName,
+        entry.eventSource,
+        entry.username ?? null,
+        entry.accessKeyId ?? null,
+        entry.readOnly ? 1 : 0,
+        JSON.stringify(entry.resources),
+        entry.record,
+      ],
+    );
+    const seq = Number(r.rows[0].seq);
+    const keys = lookupKeys(entry);
+    const values: unknown[] = [];
+    const tuples = keys.map(([attr, value], i) => {
+      values.push(entry.accountId, entry.region, entry.category, attr, value, t, seq);
+      const b = i * 7;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
+    });
+    await this.db.query(`INSERT INTO event_keys VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, values);
+    return seq;
+  }
+  async lookup(q: LookupQuery): Promise<StoredEvent[]> {
+    const args: unknown[] = [
+      q.accountId,
+      q.region,
+      q.category,
+      q.attribute?.key ?? '*',
+      q.attribute?.value ?? '',
+      Math.floor(q.startTime.getTime() / 1000),
+      Math.floor(q.endTime.getTime() / 1000),
+    ];
+    let after = '';
+    if (q.before) {
+      args.push(q.before.eventTime, q.before.seq);
+      after = 'AND (k.event_time, k.seq) < ($8, $9)';
+    }
+    args.push(q.limit);
+    const r = await this.db.query(
+      `SELECT e.* FROM event_keys k JOIN events e ON e.seq = k.seq
+       WHERE k.account_id = $1 AND k.region = $2 AND k.category = $3 AND k.attr = $4 AND k.value = $5
+         AND k.event_time >= $6 AND k.event_time <= $7 ${after}
+       ORDER BY k.event_time DESC, k.seq DESC LIMIT $${args.length}`,
+      args,
+    );
+    return (r.rows as EventRow[]).map(rowToEvent);
+  }
+  async purge(cutoff: Date): Promise<number> {
+    const t = Math.floor(cutoff.getTime() / 1000);
+    await this.db.query(
+      `DELETE FROM event_keys k USING events e
+       WHERE e.event_time < $1 AND k.seq = e.seq AND k.account_id = e.account_id AND k.region = e.region
+         AND k.category = e.category AND k.event_time = e.event_time`,
+      [t],
+    );
+    const r = await this.db.query('DELETE FROM events WHERE event_time < $1', [t]);
+    return r.rowCount ?? 0;
+  }
+}
+
+export class PostgresStore implements Store {
+  private readonly pool: pg.Pool;
+  private readonly readTx: Tx;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(pool: pg.Pool) {
+    this.pool = pool;
+    this.readTx = { docs: new PgDocs(pool), journal: new PgJournal(pool, false) };
+  }
+
+  static async open(connectionString: string): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString, max: 10 });
+    const client = await pool.connect();
+    try {
+      // Several processes may start at once: create the schema under a lock.
+      await client.query('SELECT pg_advisory_lock($1)', [JOURNAL_LOCK + 1]);
+      await client.query(SCHEMA);
+      await client.query('SELECT pg_advisory_unlock($1)', [JOURNAL_LOCK + 1]);
+    } finally {
+      client.release();
+    }
+    return new PostgresStore(pool);
+  }
+
+  async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return fn(this.readTx);
+  }
+
+  /**
+   * Write transactions of this process run one at a time (as with SQLite), so conflicts can only
+   * come from other processes; those are retried with jittered backoff.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const run = () => this.attempt(fn);
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async attempt<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        const result = await fn({ docs: new PgDocs(client), journal: new PgJournal(client, true) });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (err as { code?: string }).code;
+        if ((code === SERIALIZATION_FAILURE || code === DEADLOCK) && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
+          continue;
+        }
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.pool.end();
+  }
+}

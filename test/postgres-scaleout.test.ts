@@ -1,0 +1,46 @@
+// Scale-out: several opentrail processes share one PostgreSQL database and one key file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ChimeClient, CreateAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
+import { CloudTrailClient, LookupEventsCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
+import { clientConfig, spawnServer, tempDir } from './helpers/server.ts';
+import { createTestDatabase } from './helpers/postgres.ts';
+
+test('two processes on one PostgreSQL database serve one state and one journal', async (t) => {
+  const db = await createTestDatabase();
+  const keyFile = join(tempDir(), 'shared.key');
+  const env = { OPENTRAIL_DATABASE_URL: db.url, OPENTRAIL_KEY_FILE: keyFile };
+  const a = await spawnServer(tempDir(), env);
+  const b = await spawnServer(tempDir(), env);
+  t.after(async () => {
+    a.child.kill();
+    b.child.kill();
+    await db.drop();
+  });
+  const chimeA = new ChimeClient(clientConfig(a.url));
+  const chimeB = new ChimeClient(clientConfig(b.url));
+  t.after(() => {
+    chimeA.destroy();
+    chimeB.destroy();
+  });
+
+  const created = await chimeA.send(new CreateAccountCommand({ Name: 'made-on-a' }));
+  const seen = await chimeB.send(new GetAccountCommand({ AccountId: created.Account!.AccountId }));
+  assert.equal(seen.Account?.Name, 'made-on-a', 'state written by one process is read by the other');
+
+  // Concurrent writes on both processes: every call recorded once, found from either process.
+  const names = Array.from({ length: 20 }, (_, i) => `acct-${i}`);
+  await Promise.all(names.map((Name, i) => (i % 2 ? chimeA : chimeB).send(new CreateAccountCommand({ Name }))));
+  const trail = new CloudTrailClient(clientConfig(b.url));
+  t.after(() => trail.destroy());
+  const events = [];
+  for await (const page of paginateLookupEvents({ client: trail }, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateAccount' }], MaxResults: 7 })) {
+    events.push(...(page.Events ?? []));
+  }
+  assert.equal(events.length, 21);
+  const createdNames = events.map((e) => JSON.parse(e.CloudTrailEvent!).requestParameters.name).sort();
+  assert.deepEqual(createdNames, ['made-on-a', ...names].sort());
+  const fromA = await new CloudTrailClient(clientConfig(a.url)).send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetAccount' }] }));
+  assert.equal(fromA.Events?.length, 1, 'a call served by B is in the history A reads');
+});

@@ -1,0 +1,157 @@
+// The same contract for every Store: handlers must not be able to tell SQLite from PostgreSQL.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SqliteStore } from '../src/storage/sqlite.ts';
+import { PostgresStore } from '../src/storage/postgres.ts';
+import type { JournalEntry, Store } from '../src/storage/store.ts';
+import { tempDir } from './helpers/server.ts';
+import { createTestDatabase } from './helpers/postgres.ts';
+
+function entry(over: Partial<JournalEntry> = {}): JournalEntry {
+  const eventId = randomUUID();
+  return {
+    accountId: '123456789012',
+    region: 'us-east-1',
+    eventId,
+    eventTime: new Date('2026-11-20T10:00:00Z'),
+    eventName: 'CreateAccount',
+    eventSource: 'chime.amazonaws.com',
+    username: 'root',
+    accessKeyId: 'AKIAEXAMPLE',
+    readOnly: false,
+    category: 'Management',
+    resources: [{ type: 'AWS::Chime::Account', name: 'acct-1' }],
+    record: JSON.stringify({ eventID: eventId }),
+    ...over,
+  };
+}
+
+const backends: [string, () => Promise<{ store: Store; cleanup(): Promise<void> }>][] = [
+  ['sqlite', async () => ({ store: new SqliteStore(join(tempDir(), 'db.sqlite')), cleanup: async () => undefined })],
+  [
+    'postgres',
+    async () => {
+      const db = await createTestDatabase();
+      const store = await PostgresStore.open(db.url);
+      return { store, cleanup: () => db.drop() };
+    },
+  ],
+];
+
+for (const [name, open] of backends) {
+  describe(`${name} store`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    before(async () => ({ store, cleanup } = await open()));
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    test('documents: put, get, replace, index lookup, list in insertion order, delete, count', async () => {
+      const key = (id: string) => ({ collection: 'c', partition: 'p', id });
+      await store.write(async (tx) => {
+        for (const id of ['a', 'b', 'c', 'd', 'e']) await tx.docs.put(key(id), { id, v: 1 }, id === 'c' ? 'needle' : null);
+      });
+      await store.write((tx) => tx.docs.put(key('a'), { id: 'a', v: 2 }));
+      assert.deepEqual(await store.read((tx) => tx.docs.get(key('a'))), { id: 'a', v: 2 });
+      assert.deepEqual(await store.read((tx) => tx.docs.findByIndex('c', 'needle')), [{ id: 'c', v: 1 }]);
+      assert.deepEqual(await store.read((tx) => tx.docs.findByIndex('c', 'needle', 'other')), []);
+      const first = await store.read((tx) => tx.docs.list<{ id: string }>('c', 'p', { limit: 2 }));
+      assert.deepEqual(first.items.map((d) => d.id), ['a', 'b'], 'a replaced document keeps its place');
+      const second = await store.read((tx) => tx.docs.list<{ id: string }>('c', 'p', { limit: 10, after: first.next }));
+      assert.deepEqual(second.items.map((d) => d.id), ['c', 'd', 'e']);
+      assert.equal(second.next, undefined);
+      assert.equal(await store.write((tx) => tx.docs.delete(key('b'))), true);
+      assert.equal(await store.write((tx) => tx.docs.delete(key('b'))), false);
+      assert.equal(await store.read((tx) => tx.docs.count('c', 'p')), 4);
+    });
+
+    test('a failed write transaction leaves nothing behind, journal included', async () => {
+      const key = { collection: 'atomic', partition: 'p', id: 'x' };
+      await assert.rejects(
+        store.write(async (tx) => {
+          await tx.docs.put(key, { changed: true });
+          await tx.journal.append(entry({ eventName: 'RolledBack' }));
+          throw new Error('handler failed');
+        }),
+        /handler failed/,
+      );
+      assert.equal(await store.read((tx) => tx.docs.get(key)), undefined);
+      const found = await store.read((tx) =>
+        tx.journal.lookup({
+          accountId: '123456789012',
+          region: 'us-east-1',
+          category: 'Management',
+          attribute: { key: 'EventName', value: 'RolledBack' },
+          startTime: new Date(0),
+          endTime: new Date('2100-01-01'),
+          limit: 10,
+        }),
+      );
+      assert.equal(found.length, 0);
+    });
+
+    test('journal lookup: every attribute, time range, newest first, paging, purge', async () => {
+      const base = Date.parse('2026-11-21T00:00:00Z');
+      const entries = Array.from({ length: 30 }, (_, i) =>
+        entry({
+          eventTime: new Date(base + Math.floor(i / 2) * 1000),
+          eventName: i % 3 === 0 ? 'GetAccount' : 'InviteUsers',
+          readOnly: i % 3 === 0,
+          username: i % 2 ? 'alice' : 'root',
+          accessKeyId: i % 2 ? 'AKIAALICE' : 'AKIAROOT',
+          region: i === 29 ? 'eu-west-1' : 'us-east-1',
+          resources: [{ type: 'AWS::Chime::User', name: `user-${i}` }],
+        }),
+      );
+      await store.write(async (tx) => {
+        for (const e of entries) await tx.journal.append(e);
+      });
+      const q = {
+        accountId: '123456789012',
+        region: 'us-east-1',
+        category: 'Management' as const,
+        startTime: new Date(base),
+        endTime: new Date(base + 3600_000),
+      };
+      const all = await store.read((tx) => tx.journal.lookup({ ...q, limit: 100 }));
+      assert.equal(all.length, 29, 'the eu-west-1 event is not in us-east-1 history');
+      for (let i = 1; i < all.length; i++) {
+        const a = all[i - 1];
+        const b = all[i];
+        assert.ok(a.eventTime > b.eventTime || (a.eventTime.getTime() === b.eventTime.getTime() && a.seq > b.seq), 'newest first');
+      }
+      const count = async (key: string, value: string) =>
+        (await store.read((tx) => tx.journal.lookup({ ...q, attribute: { key: key as never, value }, limit: 100 }))).length;
+      assert.equal(await count('EventName', 'GetAccount'), 10);
+      assert.equal(await count('ReadOnly', 'true'), 10);
+      assert.equal(await count('ReadOnly', 'false'), 19);
+      assert.equal(await count('Username', 'alice'), 14);
+      assert.equal(await count('AccessKeyId', 'AKIAROOT'), 15);
+      assert.equal(await count('EventSource', 'chime.amazonaws.com'), 29);
+      assert.equal(await count('ResourceType', 'AWS::Chime::User'), 29);
+      assert.equal(await count('ResourceName', 'user-4'), 1);
+      assert.equal(await count('EventId', entries[7].eventId), 1);
+      const ranged = await store.read((tx) => tx.journal.lookup({ ...q, startTime: new Date(base + 2000), endTime: new Date(base + 4000), limit: 100 }));
+      assert.equal(ranged.length, 6, 'start and end are inclusive');
+      // Paging with the position of the last event seen returns each event exactly once.
+      const seen: string[] = [];
+      let before: { eventTime: number; seq: number } | undefined;
+      for (;;) {
+        const page = await store.read((tx) => tx.journal.lookup({ ...q, limit: 4, before }));
+        seen.push(...page.map((e) => e.eventId));
+        if (page.length < 4) break;
+        const last = page[page.length - 1];
+        before = { eventTime: last.eventTime.getTime() / 1000, seq: last.seq };
+      }
+      assert.equal(seen.length, 29);
+      assert.equal(new Set(seen).size, 29);
+      const purged = await store.write((tx) => tx.journal.purge(new Date(base + 5000)));
+      assert.ok(purged >= 10);
+      assert.equal(await count('ResourceName', 'user-4'), 0, 'index rows go with their event');
+    });
+  });
+}

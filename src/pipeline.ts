@@ -40,6 +40,8 @@ interface Call {
   req: RawRequest;
   requestId: string;
   requestParameters: unknown;
+  /** The validated input, once decoding succeeded (failed calls keep their resources too). */
+  input?: unknown;
 }
 
 export class Pipeline {
@@ -105,6 +107,7 @@ export class Pipeline {
       // changes JSON type between records of one operation.
       const input = validate(operation.input, params);
       call.requestParameters = this.auditView(operation, 'input', input);
+      call.input = input;
       return input;
     } catch (err) {
       if (err instanceof ConstraintViolation || err instanceof TypeMismatch) {
@@ -128,12 +131,12 @@ export class Pipeline {
     const run = (tx: Tx) => operation.handler(this.context(call, tx), input);
     if (operation.readOnly) {
       const output = await this.app.store.read(run);
-      await this.record(call, { output, input });
+      await this.record(call, { output });
       return output;
     }
     return this.app.store.write(async (tx) => {
       const output = await run(tx);
-      await this.appendRecord(tx, call, { output, input });
+      await this.appendRecord(tx, call, { output });
       return output;
     });
   }
@@ -151,12 +154,12 @@ export class Pipeline {
     };
   }
 
-  private async record(call: Call, result: { output?: unknown; input?: unknown; error?: ServiceError }): Promise<void> {
+  private async record(call: Call, result: { output?: unknown; error?: ServiceError }): Promise<void> {
     if (!this.recording) return;
     await this.app.store.write((tx) => this.appendRecord(tx, call, result));
   }
 
-  private async appendRecord(tx: Tx, call: Call, result: { output?: unknown; input?: unknown; error?: ServiceError }): Promise<void> {
+  private async appendRecord(tx: Tx, call: Call, result: { output?: unknown; error?: ServiceError }): Promise<void> {
     if (!this.recording) return;
     const { service, operation, principal, signature, req } = call;
     const accountId = principal.type === 'AWSService' ? this.app.config.accountId : principal.accountId;
@@ -179,7 +182,7 @@ export class Pipeline {
       additionalEventData: signature.region !== awsRegion ? { signingRegion: signature.region } : undefined,
       requestId: call.requestId,
       tls: req.tls,
-      lookupResources: result.input !== undefined && operation.lookupResources ? operation.lookupResources(result.input, result.output, ctx) : undefined,
+      lookupResources: call.input !== undefined && operation.lookupResources ? operation.lookupResources(call.input, result.output, ctx) : undefined,
     };
     await tx.journal.append(journalEntry(facts));
   }

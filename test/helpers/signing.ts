@@ -1,0 +1,119 @@
+// Raw SigV4-signed requests for tests that need what the SDKs never send: old dates, wrong
+// secrets, tampered bodies, presigned URLs. Signed with @smithy/signature-v4 (the SDKs' own
+// signer), sent with fetch.
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { SourceData } from '@smithy/types';
+import { ROOT } from './server.ts';
+
+/** The hash constructor @smithy/signature-v4 wants, on node:crypto. */
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+
+export interface RawCall {
+  method?: string;
+  path?: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+  service?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  signingDate?: Date;
+}
+
+export interface RawResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+function signer(call: RawCall): SignatureV4 {
+  return new SignatureV4({
+    service: call.service ?? 'chime',
+    region: call.region ?? 'us-east-1',
+    credentials: call.credentials ?? ROOT,
+    sha256: Sha256,
+    applyChecksum: false,
+  });
+}
+
+function requestOf(url: string, call: RawCall) {
+  const u = new URL(url);
+  return {
+    method: call.method ?? 'GET',
+    protocol: u.protocol,
+    hostname: u.hostname,
+    port: Number(u.port),
+    path: call.path ?? '/',
+    query: call.query ?? {},
+    headers: { host: u.host, ...call.headers },
+    body: call.body,
+  };
+}
+
+function queryString(query: Record<string, string | string[] | null>): string {
+  return Object.entries(query)
+    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v ?? '']).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`))
+    .join('&');
+}
+
+async function send(url: string, req: { method: string; path: string; query: Record<string, any>; headers: Record<string, string>; body?: string }): Promise<RawResult> {
+  const qs = queryString(req.query);
+  const { host: _host, ...headers } = req.headers;
+  const res = await fetch(`${url}${req.path}${qs ? `?${qs}` : ''}`, { method: req.method, headers, body: req.body });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Signs a request with the Authorization header; `mutate` may change it after signing. */
+export async function signedRequest(url: string, call: RawCall, mutate?: (req: ReturnType<typeof requestOf>) => void): Promise<RawResult> {
+  const signed = (await signer(call).sign(requestOf(url, call), { signingDate: call.signingDate })) as ReturnType<typeof requestOf>;
+  mutate?.(signed);
+  return send(url, signed);
+}
+
+/** A presigned GET URL, valid for `expiresIn` seconds from `signingDate`. */
+export async function presignedUrl(url: string, call: RawCall & { expiresIn: number }): Promise<string> {
+  const req = await signer(call).presign(requestOf(url, call), { signingDate: call.signingDate, expiresIn: call.expiresIn });
+  return `${url}${req.path}?${queryString(req.query as Record<string, string>)}`;
+}
+
+/** Sends an unsigned request (for missing or hand-made Authorization headers). */
+export function unsignedRequest(url: string, call: RawCall): Promise<RawResult> {
+  return send(url, { method: call.method ?? 'GET', path: call.path ?? '/', query: call.query ?? {}, headers: call.headers ?? {}, body: call.body });
+}
+
+/** A CloudTrail awsJson call, signed. */
+export function cloudtrailRequest(url: string, operation: string, body: string, extra: Partial<RawCall> = {}, mutate?: Parameters<typeof signedRequest>[2]): Promise<RawResult> {
+  return signedRequest(
+    url,
+    {
+      method: 'POST',
+      service: 'cloudtrail',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `CloudTrail_20131101.${operation}` },
+      body,
+      ...extra,
+    },
+    mutate,
+  );
+}

@@ -6,15 +6,17 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from './app-context.ts';
 import { journalEntry } from './audit/record.ts';
 import type { CallFacts } from './audit/record.ts';
-import { FrontDoorError, internalFailure, invalidSignature, ServiceError, unrecognizedClient } from './aws/errors.ts';
+import { expiredToken, FrontDoorError, internalFailure, invalidSignature, ServiceError, unrecognizedClient } from './aws/errors.ts';
 import { AwsJsonProtocol } from './aws/protocols/aws-json.ts';
 import type { Protocol } from './aws/protocols/protocol.ts';
+import { looksLikeQuery, QueryProtocol } from './aws/protocols/query.ts';
 import { RestJsonProtocol } from './aws/protocols/rest-json.ts';
 import type { RawRequest, RawResponse } from './aws/request.ts';
 import { parseQuery, userAgentOf } from './aws/request.ts';
 import { ConstraintViolation, toAuditView, TypeMismatch, validate } from './aws/shapes.ts';
 import { checkScopeAndTime, parseSignature, verifySignature } from './aws/sigv4.ts';
 import type { SignatureInfo } from './aws/sigv4.ts';
+import { authorize, needsPolicyCheck } from './iam/authorize.ts';
 import type { Principal } from './iam/principal.ts';
 import type { Operation, OperationContext, Service } from './services/service.ts';
 import type { Tx } from './storage/store.ts';
@@ -26,11 +28,13 @@ export interface PipelineOptions {
 }
 
 /** Before the service is known, the request's shape tells which error format the client reads. */
-function guessProtocol(req: RawRequest): Protocol {
-  return req.headers['x-amz-target'] ? JSON_FALLBACK : REST_FALLBACK;
+function guessProtocol(req: RawRequest, query: Map<string, string[]>): Protocol {
+  if (req.headers['x-amz-target']) return JSON_FALLBACK;
+  return looksLikeQuery(req, query) ? QUERY_FALLBACK : REST_FALLBACK;
 }
 const JSON_FALLBACK = new AwsJsonProtocol([]);
 const REST_FALLBACK = new RestJsonProtocol();
+const QUERY_FALLBACK = new QueryProtocol('', '');
 
 interface Call {
   service: Service;
@@ -62,7 +66,7 @@ export class Pipeline {
   async handle(req: RawRequest): Promise<RawResponse> {
     const requestId = randomUUID();
     const query = parseQuery(req.rawQuery);
-    let protocol = guessProtocol(req);
+    let protocol = guessProtocol(req, query);
     let signature: SignatureInfo;
     let service: Service | undefined;
     let operation: Operation;
@@ -76,15 +80,17 @@ export class Pipeline {
       return protocol.error(this.asServiceError(err, requestId), requestId);
     }
 
-    const resolved = await this.app.store.read((tx) => this.app.credentials.resolve(tx, signature.accessKeyId));
-    // An unknown key belongs to no account, so there is nobody to record the call for.
+    const resolved = await this.app.store.read((tx) => this.app.credentials.resolve(tx, signature.accessKeyId, signature.sessionToken));
+    // An unknown key (or a wrong session token) belongs to no account: nobody to record the call for.
     if (!resolved) return protocol.error(unrecognizedClient(), requestId);
 
     const call: Call = { service, operation, principal: resolved.principal, signature, req, requestId, requestParameters: null };
     try {
       checkScopeAndTime(signature, service.signingName, new Date());
       verifySignature(req, signature, resolved.secretAccessKey);
+      if (resolved.expiresAt && resolved.expiresAt.getTime() <= Date.now()) throw expiredToken();
       const input = this.decode(call, query);
+      await this.authorize(call, input);
       const output = await this.execute(call, input);
       return protocol.success(operation, output, requestId);
     } catch (err) {
@@ -118,6 +124,26 @@ export class Pipeline {
       }
       throw err;
     }
+  }
+
+  /** Explicit deny > allow > implicit deny; a refusal is the service's own denial error. */
+  private async authorize(call: Call, input: unknown): Promise<void> {
+    const { service, operation, principal, req, signature } = call;
+    if (operation.needsNoPermission || !needsPolicyCheck(principal)) return;
+    const denial = await this.app.store.read(async (tx) => {
+      const ctx = this.context(call, tx);
+      return authorize(tx, {
+        principal,
+        action: `${service.signingName}:${operation.name}`,
+        resource: (await operation.resourceArn?.(input, ctx)) ?? '*',
+        sourceIp: req.sourceIp,
+        now: ctx.now,
+        region: signature.region,
+        userAgent: userAgentOf(req),
+        secureTransport: req.tls !== undefined,
+      });
+    });
+    if (denial) throw service.accessDenied(denial.message);
   }
 
   private auditView(operation: Operation, side: 'input' | 'output', value: unknown): unknown {
@@ -177,7 +203,7 @@ export class Pipeline {
       readOnly: operation.readOnly,
       requestParameters: call.requestParameters,
       responseElements: result.error ? null : this.auditView(operation, 'output', result.output),
-      error: result.error && { code: errorCode(result.error), message: result.error.message },
+      error: result.error && { code: errorCode(result.error, service.protocol), message: result.error.message },
       // With --endpoint-url clients sign for their own region; keep it when it is not the one recorded.
       additionalEventData: signature.region !== awsRegion ? { signingRegion: signature.region } : undefined,
       requestId: call.requestId,
@@ -195,7 +221,9 @@ export class Pipeline {
   }
 }
 
-const errorCode = (e: ServiceError) => (e instanceof FrontDoorError ? e.jsonCode : e.code);
+/** Front-door errors are named per protocol family (`ExpiredTokenException` / `ExpiredToken`). */
+const errorCode = (e: ServiceError, protocol: Protocol) =>
+  e instanceof FrontDoorError ? (protocol instanceof QueryProtocol ? e.queryCode : e.jsonCode) : e.code;
 
 /** The members of a request that pass validation alone; used to record a rejected call. */
 function safeValidate(operation: Operation, params: Record<string, unknown>): Record<string, unknown> {

@@ -1,11 +1,14 @@
-// Access keys: who owns them and their secrets (sealed at rest). The root key of the configured
-// account is created here at first start.
-import { randomBytes, randomInt } from 'node:crypto';
+// Access keys: who owns them and their secrets (sealed at rest), and the temporary credentials
+// STS and the console issue (ASIA… keys with a session token, kept only as a hash). The root key
+// of the configured account is created here at first start.
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Store, Tx } from '../storage/store.ts';
+import { getUserById, tagMap } from './entities.ts';
 import type { Principal } from './principal.ts';
 import type { SecretBox } from './secret-box.ts';
 
 const KEYS = 'iam.accessKey';
+const SESSIONS = 'iam.session';
 const ACCOUNTS = 'iam.account';
 const GLOBAL = 'global';
 
@@ -15,7 +18,8 @@ export interface AccessKeyDoc {
   status: 'Active' | 'Inactive';
   accountId: string;
   createDate: string;
-  owner: { type: 'Root' } | { type: 'IAMUser'; userName: string };
+  owner: { type: 'Root' } | { type: 'IAMUser'; userId: string };
+  lastUsedDate?: string;
 }
 
 export interface AccountDoc {
@@ -24,9 +28,28 @@ export interface AccountDoc {
   createDate: string;
 }
 
+/** Temporary credentials: the principal they act as, frozen at issue time. */
+interface SessionDoc {
+  accessKeyId: string;
+  sealedSecret: string;
+  tokenHash: string;
+  accountId: string;
+  expiration: string;
+  principal: Principal;
+}
+
 export interface ResolvedCredentials {
   secretAccessKey: string;
   principal: Principal;
+  /** When temporary credentials stop working. */
+  expiresAt?: Date;
+}
+
+export interface IssuedCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: Date;
 }
 
 const ALNUM_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -57,16 +80,79 @@ export class Credentials {
     );
   }
 
-  /** The secret and principal of an active access key, or undefined when it is unknown. */
-  async resolve(tx: Tx, accessKeyId: string): Promise<ResolvedCredentials | undefined> {
-    const key = await tx.docs.get<AccessKeyDoc>({ collection: KEYS, partition: GLOBAL, id: accessKeyId });
-    if (!key || key.status !== 'Active') return undefined;
-    const account = await this.getAccount(tx, key.accountId);
-    const principal: Principal =
-      key.owner.type === 'Root'
-        ? { type: 'Root', accountId: key.accountId, accessKeyId, accountAlias: account?.alias }
-        : { type: 'IAMUser', accountId: key.accountId, userId: '', userName: key.owner.userName, path: '/', accessKeyId };
+  async putAccount(tx: Tx, doc: AccountDoc): Promise<void> {
+    await tx.docs.put<AccountDoc>({ collection: ACCOUNTS, partition: GLOBAL, id: doc.accountId }, doc, doc.alias ?? null);
+  }
+
+  async accountWithAlias(tx: Tx, alias: string): Promise<AccountDoc | undefined> {
+    return (await tx.docs.findByIndex<AccountDoc>(ACCOUNTS, alias, GLOBAL))[0];
+  }
+
+  async getAccessKey(tx: Tx, accessKeyId: string): Promise<AccessKeyDoc | undefined> {
+    return tx.docs.get<AccessKeyDoc>({ collection: KEYS, partition: GLOBAL, id: accessKeyId });
+  }
+
+  async deleteAccessKey(tx: Tx, accessKeyId: string): Promise<void> {
+    await tx.docs.delete({ collection: KEYS, partition: GLOBAL, id: accessKeyId });
+  }
+
+  /** Keys of an account's root (owner Root) or of one of its users (owner's userId). */
+  async accessKeysOf(tx: Tx, accountId: string, userId?: string): Promise<AccessKeyDoc[]> {
+    const keys = await tx.docs.findByIndex<AccessKeyDoc>(KEYS, accountId, GLOBAL);
+    return keys.filter((k) => (userId === undefined ? k.owner.type === 'Root' : k.owner.type === 'IAMUser' && k.owner.userId === userId));
+  }
+
+  /**
+   * The secret and principal of usable credentials, or undefined when the key is unknown or
+   * inactive, its user deleted, or the session token missing or wrong. An expired session still
+   * resolves (with `expiresAt`), so the caller can answer ExpiredToken once the signature holds.
+   */
+  async resolve(tx: Tx, accessKeyId: string, sessionToken?: string): Promise<ResolvedCredentials | undefined> {
+    if (accessKeyId.startsWith('ASIA')) return this.resolveSession(tx, accessKeyId, sessionToken);
+    const key = await this.getAccessKey(tx, accessKeyId);
+    if (!key || key.status !== 'Active' || sessionToken !== undefined) return undefined;
+    let principal: Principal;
+    if (key.owner.type === 'Root') {
+      const account = await this.getAccount(tx, key.accountId);
+      principal = { type: 'Root', accountId: key.accountId, accessKeyId, accountAlias: account?.alias };
+    } else {
+      const user = await getUserById(tx, key.accountId, key.owner.userId);
+      if (!user) return undefined;
+      principal = { type: 'IAMUser', accountId: key.accountId, userId: user.UserId, userName: user.UserName, path: user.Path, accessKeyId, tags: tagMap(user.Tags) };
+    }
     return { secretAccessKey: this.box.open(key.sealedSecret), principal };
+  }
+
+  private async resolveSession(tx: Tx, accessKeyId: string, sessionToken?: string): Promise<ResolvedCredentials | undefined> {
+    const doc = await tx.docs.get<SessionDoc>({ collection: SESSIONS, partition: GLOBAL, id: accessKeyId });
+    if (!doc || sessionToken === undefined) return undefined;
+    const given = Buffer.from(tokenHash(sessionToken), 'hex');
+    if (!timingSafeEqual(given, Buffer.from(doc.tokenHash, 'hex'))) return undefined;
+    const principal = revive(doc.principal);
+    // Credentials issued to an IAM user die with the user.
+    const user = principal.type === 'IAMUser' ? principal : principal.type === 'FederatedUser' && principal.issuer.type === 'IAMUser' ? principal.issuer : undefined;
+    if (user && !(await getUserById(tx, user.accountId, user.userId))) return undefined;
+    return { secretAccessKey: this.box.open(doc.sealedSecret), principal, expiresAt: new Date(doc.expiration) };
+  }
+
+  /** Issues temporary credentials for the principal `make` builds around the new key id. */
+  async issueSession(tx: Tx, make: (accessKeyId: string) => Principal, expiration: Date): Promise<IssuedCredentials> {
+    const accessKeyId = newIamId('ASIA');
+    const secretAccessKey = newSecretAccessKey();
+    const sessionToken = `IQoJb3JpZ2luX2VjE${randomBytes(240).toString('base64')}`;
+    const principal = make(accessKeyId);
+    await tx.docs.put<SessionDoc>(
+      { collection: SESSIONS, partition: GLOBAL, id: accessKeyId },
+      {
+        accessKeyId,
+        sealedSecret: this.box.seal(secretAccessKey),
+        tokenHash: tokenHash(sessionToken),
+        accountId: principal.type === 'AWSService' ? '' : principal.accountId,
+        expiration: expiration.toISOString(),
+        principal,
+      },
+    );
+    return { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration };
   }
 
   /**
@@ -79,9 +165,7 @@ export class Credentials {
     given?: { accessKeyId: string; secretAccessKey: string },
   ): Promise<{ accessKeyId: string; secretAccessKey?: string }> {
     return store.write(async (tx) => {
-      if (!(await this.getAccount(tx, accountId))) {
-        await tx.docs.put<AccountDoc>({ collection: ACCOUNTS, partition: GLOBAL, id: accountId }, { accountId, createDate: new Date().toISOString() });
-      }
+      if (!(await this.getAccount(tx, accountId))) await this.putAccount(tx, { accountId, createDate: new Date().toISOString() });
       const rootKeys = (await tx.docs.findByIndex<AccessKeyDoc>(KEYS, accountId, GLOBAL)).filter((k) => k.owner.type === 'Root');
       const base = { status: 'Active' as const, accountId, createDate: new Date().toISOString(), owner: { type: 'Root' as const } };
       if (given) {
@@ -99,4 +183,13 @@ export class Credentials {
       return { accessKeyId, secretAccessKey };
     });
   }
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Dates come back from JSON as strings. */
+function revive(p: Principal): Principal {
+  if ('session' in p && p.session) p.session.creationDate = new Date(p.session.creationDate);
+  if (p.type === 'FederatedUser' && p.issuer.session) p.issuer.session.creationDate = new Date(p.issuer.session.creationDate);
+  return p;
 }

@@ -7,6 +7,13 @@ export interface SessionInfo {
   sourceIdentity?: string;
   /** The credentials belong to a web console session. */
   fromConsole?: boolean;
+  /** How the temporary credentials were issued; STS limits what each kind may call. */
+  issuedBy?: 'GetSessionToken' | 'AssumeRole' | 'GetFederationToken' | 'Console';
+  /**
+   * Session policies (AssumeRole/GetFederationToken `Policy` and `PolicyArns`): when present,
+   * permissions are the intersection of the identity's policies and these. Empty: no permission.
+   */
+  sessionPolicies?: { documents: string[]; arns: string[] };
 }
 
 export interface RootPrincipal {
@@ -38,6 +45,7 @@ export interface AssumedRolePrincipal {
   sessionName: string;
   accessKeyId: string;
   session: SessionInfo;
+  /** The role's tags with the session tags over them (aws:PrincipalTag). */
   tags?: Record<string, string>;
 }
 
@@ -48,6 +56,7 @@ export interface FederatedUserPrincipal {
   accessKeyId: string;
   issuer: RootPrincipal | IamUserPrincipal;
   session: SessionInfo;
+  tags?: Record<string, string>;
 }
 
 /** opentrail itself (or another AWS service) acting on its own. */

@@ -38,6 +38,10 @@ export interface Operation<I = any, O = any> {
   lookupResources?(input: I, output: O | undefined, ctx: OperationContext): LookupResource[];
   /** Member names (besides those the model marks sensitive) never written to a record. */
   sensitive?: readonly string[];
+  /** The resource ARN policies are evaluated against (`*` when absent, as for Chime). */
+  resourceArn?(input: I, ctx: OperationContext): string | Promise<string>;
+  /** Calls anyone authenticated may make, whatever the policies say (sts:GetCallerIdentity). */
+  needsNoPermission?: boolean;
 }
 
 export interface Service {
@@ -49,6 +53,8 @@ export interface Service {
   operations: ReadonlyMap<string, Operation>;
   /** The service's error for input that breaks the model. */
   invalidInput(violation: ConstraintViolation | TypeMismatch, operation: Operation): ServiceError;
+  /** The service's own error for a call the caller's policies do not allow. */
+  accessDenied(message: string): ServiceError;
 }
 
 export function operationMap(ops: Operation[]): ReadonlyMap<string, Operation> {

@@ -3,7 +3,7 @@ import { RestJsonProtocol } from '../../aws/protocols/rest-json.ts';
 import { GLOBAL_REGION } from '../../app-context.ts';
 import { operationMap } from '../service.ts';
 import type { Service } from '../service.ts';
-import { BadRequestException } from './errors.ts';
+import { BadRequestException, ForbiddenException } from './errors.ts';
 import { CreateAccount, DeleteAccount, GetAccount, ListAccounts, UpdateAccount } from './accounts.ts';
 import { GetAccountSettings, UpdateAccountSettings } from './account-settings.ts';
 import { GetUser, InviteUsers, ListUsers, ResetPersonalPIN } from './users.ts';
@@ -27,4 +27,6 @@ export const chime: Service = {
     ResetPersonalPIN,
   ]),
   invalidInput: (violation) => new BadRequestException(violation.message),
+  // Chime answers a denial with ForbiddenException; the message names the refused action.
+  accessDenied: (message) => new ForbiddenException(message),
 };

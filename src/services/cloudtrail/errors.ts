@@ -14,3 +14,4 @@ export const InvalidMaxResultsException = error('InvalidMaxResultsException', 40
 export const InvalidNextTokenException = error('InvalidNextTokenException', 400);
 export const InvalidEventCategoryException = error('InvalidEventCategoryException', 400);
 export const InvalidParameterException = error('InvalidParameterException', 400);
+export const AccessDeniedException = error('AccessDeniedException', 400);

@@ -2,7 +2,7 @@
 import { AwsJsonProtocol } from '../../aws/protocols/aws-json.ts';
 import { operationMap } from '../service.ts';
 import type { Service } from '../service.ts';
-import { InvalidEventCategoryException, InvalidLookupAttributesException, InvalidMaxResultsException, InvalidParameterException } from './errors.ts';
+import { AccessDeniedException, InvalidEventCategoryException, InvalidLookupAttributesException, InvalidMaxResultsException, InvalidParameterException } from './errors.ts';
 import { LookupEvents } from './lookup-events.ts';
 
 export const cloudtrail: Service = {
@@ -10,6 +10,7 @@ export const cloudtrail: Service = {
   eventSource: 'cloudtrail.amazonaws.com',
   protocol: new AwsJsonProtocol(['CloudTrail_20131101']),
   operations: operationMap([LookupEvents]),
+  accessDenied: (message) => new AccessDeniedException(message),
   invalidInput(violation) {
     // CloudTrail names the member in the error type where it has one.
     const member = violation.member.split('.')[0];

@@ -43,7 +43,8 @@ function parseAuthorizationHeader(req: RawRequest, header: string): SignatureInf
     throw incompleteSignature(`Authorization header requires existence of the '${ALGORITHM}' algorithm. Unsupported algorithm: ${truncate(algorithm)}`);
   }
   const params = new Map<string, string>();
-  for (const part of header.slice(space + 1).split(',')) {
+  // Components are separated by commas and/or spaces; no component value contains either.
+  for (const part of header.slice(space + 1).split(/[\s,]+/)) {
     const item = part.trim();
     if (!item) continue;
     const eq = item.indexOf('=');

@@ -60,7 +60,7 @@ function requestOf(url: string, call: RawCall) {
     port: Number(u.port),
     path: call.path ?? '/',
     query: call.query ?? {},
-    headers: { host: u.host, ...call.headers },
+    headers: { host: u.host, ...call.headers } as Record<string, string>,
     body: call.body,
   };
 }

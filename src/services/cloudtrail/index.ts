@@ -1,5 +1,7 @@
 // The CloudTrail API (awsJson1_1, CloudTrail_20131101).
+import { serializationError } from '../../aws/errors.ts';
 import { AwsJsonProtocol } from '../../aws/protocols/aws-json.ts';
+import { TypeMismatch } from '../../aws/shapes.ts';
 import { operationMap } from '../service.ts';
 import type { Service } from '../service.ts';
 import { AccessDeniedException, InvalidEventCategoryException, InvalidLookupAttributesException, InvalidMaxResultsException, InvalidParameterException } from './errors.ts';
@@ -12,6 +14,8 @@ export const cloudtrail: Service = {
   operations: operationMap([LookupEvents]),
   accessDenied: (message) => new AccessDeniedException(message),
   invalidInput(violation) {
+    // awsJson services answer a member of the wrong JSON type as a serialization error.
+    if (violation instanceof TypeMismatch) return serializationError(violation.message);
     // CloudTrail names the member in the error type where it has one.
     const member = violation.member.split('.')[0];
     if (member === 'maxResults') return new InvalidMaxResultsException(violation.message);

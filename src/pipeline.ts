@@ -128,7 +128,7 @@ export class Pipeline {
 
   /** Explicit deny > allow > implicit deny; a refusal is the service's own denial error. */
   private async authorize(call: Call, input: unknown): Promise<void> {
-    const { service, operation, principal, req, signature } = call;
+    const { service, operation, principal, signature } = call;
     if (operation.needsNoPermission || !needsPolicyCheck(principal)) return;
     const denial = await this.app.store.read(async (tx) => {
       const ctx = this.context(call, tx);
@@ -136,11 +136,9 @@ export class Pipeline {
         principal,
         action: `${service.signingName}:${operation.name}`,
         resource: (await operation.resourceArn?.(input, ctx)) ?? '*',
-        sourceIp: req.sourceIp,
         now: ctx.now,
         region: signature.region,
-        userAgent: userAgentOf(req),
-        secureTransport: req.tls !== undefined,
+        ...ctx.caller,
       });
     });
     if (denial) throw service.accessDenied(denial.message);
@@ -177,6 +175,7 @@ export class Pipeline {
       region: call.signature.region,
       requestId: call.requestId,
       now: new Date(),
+      caller: { sourceIp: call.req.sourceIp, userAgent: userAgentOf(call.req), secureTransport: call.req.tls !== undefined },
     };
   }
 

@@ -13,6 +13,8 @@ import { SecretBox } from './iam/secret-box.ts';
 import { Pipeline } from './pipeline.ts';
 import type { PipelineOptions } from './pipeline.ts';
 import { chime } from './services/chime/index.ts';
+import { iam } from './services/iam/index.ts';
+import { sts } from './services/sts/index.ts';
 import { cloudtrail } from './services/cloudtrail/index.ts';
 import { SqliteStore } from './storage/sqlite.ts';
 import { PostgresStore } from './storage/postgres.ts';
@@ -41,7 +43,7 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   const given = config.rootAccessKeyId ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey! } : undefined;
   const root = await credentials.bootstrapRoot(store, config.accountId, given);
 
-  const pipeline = new Pipeline(context, [chime, cloudtrail], options);
+  const pipeline = new Pipeline(context, [chime, cloudtrail, iam, sts], options);
   const retention = new RetentionJob(store, config.retentionDays, options.log);
 
   const https = config.tlsCert ? { key: readFileSync(config.tlsKey!), cert: readFileSync(config.tlsCert) } : null;

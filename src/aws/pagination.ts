@@ -13,8 +13,10 @@ export class PageTokens {
 
   /** The position, or undefined when the token is malformed, forged or for another query. */
   decode<T>(token: string, query: unknown): T | undefined {
-    const [body, mac] = token.split('.');
-    if (!body || !mac || mac.length !== 43) return undefined;
+    const parts = token.split('.');
+    if (parts.length !== 2) return undefined;
+    const [body, mac] = parts;
+    if (!body || mac.length !== 43) return undefined;
     const expected = Buffer.from(this.sign(body));
     if (!timingSafeEqual(expected, Buffer.from(mac))) return undefined;
     try {

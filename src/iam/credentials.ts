@@ -92,6 +92,11 @@ export class Credentials {
     return tx.docs.get<AccessKeyDoc>({ collection: KEYS, partition: GLOBAL, id: accessKeyId });
   }
 
+  /** Stores a changed key document (its sealed secret as it was). */
+  async updateAccessKey(tx: Tx, doc: AccessKeyDoc): Promise<void> {
+    await tx.docs.put<AccessKeyDoc>({ collection: KEYS, partition: GLOBAL, id: doc.accessKeyId }, doc, doc.accountId);
+  }
+
   async deleteAccessKey(tx: Tx, accessKeyId: string): Promise<void> {
     await tx.docs.delete({ collection: KEYS, partition: GLOBAL, id: accessKeyId });
   }

@@ -31,8 +31,8 @@ export interface EvalRequest {
   action: string;
   resource: string;
   context: ContextKeys;
-  /** The caller, for trust policies' Principal element: its ARN and account. */
-  principal?: { arn: string; accountId: string; service?: string };
+  /** The caller, for trust policies' Principal element: its ARNs (an assumed role: the role's and the session's) and account. */
+  principal?: { arns: string[]; accountId: string; service?: string };
 }
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
@@ -159,7 +159,7 @@ function principalMatches(p: PrincipalElement, req: EvalRequest): boolean {
       if (type !== 'AWS' || caller.service) return false;
       // An account id or its root ARN stands for every principal of that account.
       if (v === '*' || v === caller.accountId || v === `arn:aws:iam::${caller.accountId}:root`) return true;
-      return v === caller.arn;
+      return caller.arns.includes(v);
     }),
   );
 }

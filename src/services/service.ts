@@ -18,6 +18,8 @@ export interface OperationContext {
   region: string;
   requestId: string;
   now: Date;
+  /** Where the call came from, for policy conditions evaluated by handlers (trust policies). */
+  caller: { sourceIp: string; userAgent?: string; secureTransport: boolean };
 }
 
 export interface HttpBinding {

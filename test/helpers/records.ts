@@ -6,7 +6,8 @@ import type { CloudTrailClient, Event, LookupEventsCommandInput } from '@aws-sdk
 /** Every event a query returns, all pages, newest first. */
 export async function lookupAll(client: CloudTrailClient, input: LookupEventsCommandInput = {}, pageSize?: number): Promise<Event[]> {
   const events: Event[] = [];
-  for await (const page of paginateLookupEvents({ client, pageSize }, input)) events.push(...(page.Events ?? []));
+  // The paginator writes NextToken into the input it is given: give it a copy.
+  for await (const page of paginateLookupEvents({ client, pageSize }, { ...input })) events.push(...(page.Events ?? []));
   return events;
 }
 

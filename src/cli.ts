@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { CONFIG_HELP, ConfigError, loadConfig } from './config.ts';
 import { createServer } from './server.ts';
 import { lookupEventsCommand, UsageError } from './cli/lookup-events.ts';
+import { bucketCommand } from './cli/bucket.ts';
 
 const program = new Command('opentrail')
   .description('A self-hosted, CloudTrail-compatible audit trail')
@@ -42,6 +43,7 @@ program
   });
 
 lookupEventsCommand(program);
+bucketCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 // The one entry point for configuration: command-line flags win over environment variables,
 // which win over the defaults of the embedded setup.
 import { join, resolve } from 'node:path';
+import type { S3Settings } from './buckets/s3.ts';
 
 export interface Config {
   host: string;
@@ -19,6 +20,10 @@ export interface Config {
   databaseUrl?: string;
   /** The key that seals secrets at rest; processes sharing a database must share it. */
   keyFile: string;
+  /** A trail writes a log file at least this often while it has events to deliver. */
+  deliveryIntervalSeconds: number;
+  /** The S3-compatible server for buckets that are not folders in the data dir. */
+  s3?: S3Settings;
 }
 
 export class ConfigError extends Error {}
@@ -39,6 +44,11 @@ export const CONFIG_HELP: [string, string, string][] = [
   ['OPENTRAIL_TLS_CERT, OPENTRAIL_TLS_KEY', 'unset (plain HTTP)', 'PEM files to serve HTTPS'],
   ['OPENTRAIL_DATABASE_URL', 'unset (SQLite in the data dir)', 'PostgreSQL shared by several processes'],
   ['OPENTRAIL_KEY_FILE', '<data dir>/secret.key', 'key sealing secrets at rest (the same file for every process)'],
+  ['OPENTRAIL_DELIVERY_INTERVAL_SECONDS', '5', 'trails write a log file at least this often while events wait'],
+  ['OPENTRAIL_S3_ENDPOINT', 'unset (folder buckets only)', 'S3-compatible server for buckets that are not folders in the data dir'],
+  ['OPENTRAIL_S3_REGION', 'us-east-1', 'region to sign S3 requests for'],
+  ['OPENTRAIL_S3_ACCESS_KEY_ID, OPENTRAIL_S3_SECRET_ACCESS_KEY', "the SDK's default chain", 'credentials for that server'],
+  ['OPENTRAIL_S3_FORCE_PATH_STYLE', 'false', 'path-style bucket URLs (MinIO, s3rver)'],
 ];
 
 function integer(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -75,5 +85,25 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     tlsKey,
     databaseUrl: env.OPENTRAIL_DATABASE_URL || undefined,
     keyFile: resolve(env.OPENTRAIL_KEY_FILE || join(dataDir, 'secret.key')),
+    deliveryIntervalSeconds: integer('OPENTRAIL_DELIVERY_INTERVAL_SECONDS', env.OPENTRAIL_DELIVERY_INTERVAL_SECONDS, 5, 1, 3600),
+    s3: s3Settings(env),
+  };
+}
+
+function s3Settings(env: NodeJS.ProcessEnv): S3Settings | undefined {
+  const endpoint = env.OPENTRAIL_S3_ENDPOINT || undefined;
+  if (!endpoint) return undefined;
+  if (!/^https?:\/\/[^/]+/.test(endpoint)) throw new ConfigError(`OPENTRAIL_S3_ENDPOINT must be an http(s) URL, got '${endpoint}'`);
+  const accessKeyId = env.OPENTRAIL_S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.OPENTRAIL_S3_SECRET_ACCESS_KEY || undefined;
+  if (!accessKeyId !== !secretAccessKey) throw new ConfigError('OPENTRAIL_S3_ACCESS_KEY_ID and OPENTRAIL_S3_SECRET_ACCESS_KEY go together');
+  const pathStyle = (env.OPENTRAIL_S3_FORCE_PATH_STYLE ?? '').toLowerCase();
+  if (!['', 'true', 'false', '1', '0'].includes(pathStyle)) throw new ConfigError(`OPENTRAIL_S3_FORCE_PATH_STYLE must be true or false, got '${pathStyle}'`);
+  return {
+    endpoint,
+    region: env.OPENTRAIL_S3_REGION || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: pathStyle === 'true' || pathStyle === '1',
   };
 }

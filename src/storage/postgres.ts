@@ -159,15 +159,23 @@ class PgJournal implements Journal {
     );
     return (r.rows as EventRow[]).map(rowToEvent);
   }
-  async purge(cutoff: Date): Promise<number> {
+  async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
+    const r = await this.db.query('SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
+    return (r.rows as EventRow[]).map(rowToEvent);
+  }
+  async lastSeq(): Promise<number> {
+    const r = await this.db.query('SELECT coalesce(max(seq), 0) AS seq FROM events');
+    return Number(r.rows[0].seq);
+  }
+  async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER): Promise<number> {
     const t = Math.floor(cutoff.getTime() / 1000);
     await this.db.query(
       `DELETE FROM event_keys k USING events e
-       WHERE e.event_time < $1 AND k.seq = e.seq AND k.account_id = e.account_id AND k.region = e.region
+       WHERE e.event_time < $1 AND e.seq < $2 AND k.seq = e.seq AND k.account_id = e.account_id AND k.region = e.region
          AND k.category = e.category AND k.event_time = e.event_time`,
-      [t],
+      [t, keepFrom],
     );
-    const r = await this.db.query('DELETE FROM events WHERE event_time < $1', [t]);
+    const r = await this.db.query('DELETE FROM events WHERE event_time < $1 AND seq < $2', [t, keepFrom]);
     return r.rowCount ?? 0;
   }
 }

@@ -110,6 +110,8 @@ class SqliteJournal implements Journal {
   private readonly expired;
   private readonly deleteKey;
   private readonly deleteEvent;
+  private readonly after;
+  private readonly last;
   constructor(db: Database.Database) {
     this.insertEvent = db.prepare(
       `INSERT INTO events (account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record)
@@ -122,7 +124,9 @@ class SqliteJournal implements Journal {
     const order = 'ORDER BY k.event_time DESC, k.seq DESC LIMIT ?';
     this.lookupFirst = db.prepare(`${base} ${order}`);
     this.lookupNext = db.prepare(`${base} AND (k.event_time, k.seq) < (?, ?) ${order}`);
-    this.expired = db.prepare('SELECT * FROM events WHERE event_time < ? ORDER BY event_time LIMIT 1000');
+    this.expired = db.prepare('SELECT * FROM events WHERE event_time < ? AND seq < ? ORDER BY event_time LIMIT 1000');
+    this.after = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.last = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
     this.deleteKey = db.prepare(
       'DELETE FROM event_keys WHERE account_id = ? AND region = ? AND category = ? AND attr = ? AND value = ? AND event_time = ? AND seq = ?',
     );
@@ -164,11 +168,17 @@ class SqliteJournal implements Journal {
     const rows = (q.before ? this.lookupNext.all(...args, q.before.eventTime, q.before.seq, q.limit) : this.lookupFirst.all(...args, q.limit)) as EventRow[];
     return rows.map(rowToEvent);
   }
-  async purge(cutoff: Date): Promise<number> {
+  async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
+    return (this.after.all(after, limit) as EventRow[]).map(rowToEvent);
+  }
+  async lastSeq(): Promise<number> {
+    return this.last.get() as number;
+  }
+  async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER): Promise<number> {
     const t = Math.floor(cutoff.getTime() / 1000);
     let deleted = 0;
     for (;;) {
-      const rows = this.expired.all(t) as EventRow[];
+      const rows = this.expired.all(t, keepFrom) as EventRow[];
       for (const row of rows) {
         const event = rowToEvent(row);
         // The index rows are derived from the event, so each is deleted by its full key.

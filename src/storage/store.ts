@@ -95,6 +95,10 @@ export interface Journal {
   append(entry: JournalEntry): Promise<number>;
   /** Newest first. */
   lookup(query: LookupQuery): Promise<StoredEvent[]>;
-  /** Deletes events older than `cutoff`, returns how many. */
-  purge(cutoff: Date): Promise<number>;
+  /** Events after sequence number `after`, in sequence order (trail delivery follows the journal). */
+  readAfter(after: number, limit: number): Promise<StoredEvent[]>;
+  /** The sequence number of the newest event (0 when the journal is empty). */
+  lastSeq(): Promise<number>;
+  /** Deletes events older than `cutoff`, except those from sequence number `keepFrom` on; returns how many. */
+  purge(cutoff: Date, keepFrom?: number): Promise<number>;
 }

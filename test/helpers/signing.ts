@@ -7,7 +7,7 @@ import type { SourceData } from '@smithy/types';
 import { ROOT } from './server.ts';
 
 /** The hash constructor @smithy/signature-v4 wants, on node:crypto. */
-class Sha256 {
+export class Sha256 {
   private readonly hash;
   constructor(secret?: SourceData) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { CONFIG_HELP, ConfigError, loadConfig } from './config.ts';
 import { createServer } from './server.ts';
 import { lookupEventsCommand, UsageError } from './cli/lookup-events.ts';
+import { accountCommand } from './cli/account.ts';
 import { bucketCommand } from './cli/bucket.ts';
 
 const program = new Command('opentrail')
@@ -43,6 +44,7 @@ program
   });
 
 lookupEventsCommand(program);
+accountCommand(program);
 bucketCommand(program);
 
 try {

@@ -9,6 +9,11 @@ function attributes(s: SessionInfo) {
   return { creationDate: isoSeconds(s.creationDate), mfaAuthenticated: String(s.mfaAuthenticated) };
 }
 
+/** Root's and IAM users' own sessions (GetSessionToken, console): no issuer but themselves. */
+function ownSession(s: SessionInfo) {
+  return { sessionIssuer: {}, webIdFederationData: {}, attributes: attributes(s) };
+}
+
 function issuerOf(p: RootPrincipal | IamUserPrincipal) {
   return p.type === 'Root'
     ? { type: 'Root', principalId: p.accountId, arn: principalArn(p), accountId: p.accountId, ...(p.accountAlias ? { userName: p.accountAlias } : {}) }
@@ -25,7 +30,7 @@ export function userIdentity(p: Principal): Record<string, unknown> {
         accountId: p.accountId,
         ...(p.accessKeyId ? { accessKeyId: p.accessKeyId } : {}),
         ...(p.accountAlias ? { userName: p.accountAlias } : {}),
-        ...(p.session ? { sessionContext: { attributes: attributes(p.session) } } : {}),
+        ...(p.session ? { sessionContext: ownSession(p.session) } : {}),
       };
     case 'IAMUser':
       return {
@@ -35,7 +40,7 @@ export function userIdentity(p: Principal): Record<string, unknown> {
         accountId: p.accountId,
         ...(p.accessKeyId ? { accessKeyId: p.accessKeyId } : {}),
         userName: p.userName,
-        ...(p.session ? { sessionContext: { attributes: attributes(p.session) } } : {}),
+        ...(p.session ? { sessionContext: ownSession(p.session) } : {}),
       };
     case 'AssumedRole':
       return {

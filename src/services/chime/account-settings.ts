@@ -7,10 +7,8 @@ import type {
 } from '@aws-sdk/client-chime';
 import { required, structure } from '../../aws/shapes.ts';
 import { defineOperation } from '../service.ts';
-import { getAccount, putAccount } from './model.ts';
+import { accountResource, getAccount, putAccount } from './model.ts';
 import { AccountIdLabel, AccountSettings } from './shapes.ts';
-
-const resource = (input: { AccountId?: string }) => (input.AccountId ? [{ type: 'AWS::Chime::Account', name: input.AccountId }] : []);
 
 export const GetAccountSettings = defineOperation<GetAccountSettingsRequest, GetAccountSettingsResponse>({
   name: 'GetAccountSettings',
@@ -21,7 +19,7 @@ export const GetAccountSettings = defineOperation<GetAccountSettingsRequest, Get
   async handler(ctx, input) {
     return { AccountSettings: { ...(await getAccount(ctx, input.AccountId!)).Settings } };
   },
-  lookupResources: resource,
+  lookupResources: accountResource,
 });
 
 export const UpdateAccountSettings = defineOperation<UpdateAccountSettingsRequest, UpdateAccountSettingsResponse>({
@@ -35,5 +33,5 @@ export const UpdateAccountSettings = defineOperation<UpdateAccountSettingsReques
     await putAccount(ctx.tx, doc);
     return {};
   },
-  lookupResources: resource,
+  lookupResources: accountResource,
 });

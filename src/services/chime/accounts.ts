@@ -15,11 +15,12 @@ import { list, query, required, structure, string, EMAIL } from '../../aws/shape
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { ConflictException, UnprocessableEntityException } from './errors.ts';
-import { accountKey, accountsNamed, accountView, COLLECTIONS, getAccount, newId, page, putAccount, usersByEmail } from './model.ts';
-import type { AccountDoc } from './model.ts';
+import { accountKey, accountResource, accountsNamed, accountView, COLLECTIONS, getAccount, leaveAllRooms, listAll, newId, page, putAccount, userKey, usersByEmail } from './model.ts';
+import type { AccountDoc, UserDoc } from './model.ts';
+import { releaseNumber } from './phone-inventory.ts';
+import { deleteRoomData } from './rooms.ts';
+import type { RoomDoc } from './rooms.ts';
 import { Account, AccountIdLabel, AccountName, License, maxResults, NextToken } from './shapes.ts';
-
-const accountResource = (accountId: string | undefined) => (accountId ? [{ type: 'AWS::Chime::Account', name: accountId }] : []);
 
 /** Account names are unique (case-insensitively) within an AWS account. */
 async function assertNameFree(ctx: OperationContext, name: string, except?: string): Promise<void> {
@@ -52,7 +53,7 @@ export const CreateAccount = defineOperation<CreateAccountRequest, CreateAccount
     await putAccount(ctx.tx, doc);
     return { Account: accountView(doc) };
   },
-  lookupResources: (_input, output) => accountResource(output?.Account?.AccountId),
+  lookupResources: (_input, output) => accountResource({ AccountId: output?.Account?.AccountId }),
 });
 
 export const GetAccount = defineOperation<GetAccountRequest, GetAccountResponse>({
@@ -64,7 +65,7 @@ export const GetAccount = defineOperation<GetAccountRequest, GetAccountResponse>
   async handler(ctx, input) {
     return { Account: accountView(await getAccount(ctx, input.AccountId!)) };
   },
-  lookupResources: (input) => accountResource(input.AccountId),
+  lookupResources: accountResource,
 });
 
 export const UpdateAccount = defineOperation<UpdateAccountRequest, UpdateAccountResponse>({
@@ -83,7 +84,7 @@ export const UpdateAccount = defineOperation<UpdateAccountRequest, UpdateAccount
     await putAccount(ctx.tx, doc);
     return { Account: accountView(doc) };
   },
-  lookupResources: (input) => accountResource(input.AccountId),
+  lookupResources: accountResource,
 });
 
 export const DeleteAccount = defineOperation<DeleteAccountRequest, DeleteAccountResponse>({
@@ -93,17 +94,32 @@ export const DeleteAccount = defineOperation<DeleteAccountRequest, DeleteAccount
   input: structure({ AccountId: AccountIdLabel }),
   async handler(ctx, input) {
     const doc = await getAccount(ctx, input.AccountId!);
-    // A Team account's users must be suspended (which removes them) before it can go.
-    const users = await ctx.tx.docs.count(COLLECTIONS.USERS, doc.AccountId);
-    if (users > 0) {
+    // Team accounts: suspending removes users, so none may remain. Enterprise accounts keep
+    // suspended users, and must release their claimed domains first.
+    const users = await listAll<UserDoc>(ctx.tx, COLLECTIONS.USERS, doc.AccountId);
+    const active = users.filter((u) => u.UserRegistrationStatus !== 'Suspended').length;
+    if (active > 0) {
       throw new UnprocessableEntityException(
-        `Account ${doc.AccountId} still has ${users} user(s). Suspend them with BatchSuspendUser before deleting the account.`,
+        `Account ${doc.AccountId} still has ${active} user(s) that are not suspended. Suspend them with BatchSuspendUser before deleting the account.`,
       );
+    }
+    const domains = await ctx.tx.docs.count(COLLECTIONS.DOMAINS, doc.AccountId);
+    if (domains > 0) {
+      throw new UnprocessableEntityException(`Account ${doc.AccountId} still claims ${domains} domain(s). Release them before deleting the account.`);
+    }
+    for (const u of users) {
+      await releaseNumber(ctx, u.PrimaryProvisionedNumber);
+      await ctx.tx.docs.delete(userKey(doc.AccountId, u.UserId));
+    }
+    for (const room of await listAll<RoomDoc>(ctx.tx, COLLECTIONS.ROOMS, doc.AccountId)) await deleteRoomData(ctx, room);
+    for (const bot of await listAll<{ BotId: string }>(ctx.tx, COLLECTIONS.BOTS, doc.AccountId)) {
+      await leaveAllRooms(ctx.tx, bot.BotId);
+      await ctx.tx.docs.delete({ collection: COLLECTIONS.BOTS, partition: doc.AccountId, id: bot.BotId });
     }
     await ctx.tx.docs.delete(accountKey(ctx.accountId, doc.AccountId));
     return {};
   },
-  lookupResources: (input) => accountResource(input.AccountId),
+  lookupResources: accountResource,
 });
 
 export const ListAccounts = defineOperation<ListAccountsRequest, ListAccountsResponse>({

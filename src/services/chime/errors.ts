@@ -2,15 +2,16 @@
 // enum value each carries in the body.
 import { ServiceError } from '../../aws/errors.ts';
 
-class ChimeError extends ServiceError {
+export class ChimeError extends ServiceError {
   constructor(type: string, code: string, status: number, message: string) {
     super(type, message, status, { Code: code });
   }
 }
 
 export class BadRequestException extends ChimeError {
-  constructor(message: string) {
-    super('BadRequestException', 'BadRequest', 400, message);
+  /** `code` is the body's ErrorCode, more precise than BadRequest for some rules. */
+  constructor(message: string, code: 'BadRequest' | 'PhoneNumberAssociationsExist' = 'BadRequest') {
+    super('BadRequestException', code, 400, message);
   }
 }
 export class ForbiddenException extends ChimeError {
@@ -36,5 +37,10 @@ export class UnprocessableEntityException extends ChimeError {
 export class ResourceLimitExceededException extends ChimeError {
   constructor(message: string) {
     super('ResourceLimitExceededException', 'ResourceLimitExceeded', 400, message);
+  }
+}
+export class AccessDeniedException extends ChimeError {
+  constructor(message: string) {
+    super('AccessDeniedException', 'AccessDenied', 403, message);
   }
 }

@@ -4,14 +4,25 @@ import { boolean, EMAIL, integer, label, list, NON_EMPTY, query, string, structu
 export const LICENSES = ['Basic', 'Plus', 'Pro', 'ProTrial'] as const;
 export const USER_TYPES = ['PrivateUser', 'SharedDevice'] as const;
 
-export const AccountIdLabel = label(string({ pattern: NON_EMPTY }));
-export const UserIdLabel = label(string({ pattern: NON_EMPTY }));
+/** Most ids are `NonEmptyString` path labels; a few operations model them as plain `String`. */
+export const IdLabel = label(string({ pattern: NON_EMPTY }));
+export const PlainLabel = label(string());
+export const AccountIdLabel = IdLabel;
+export const UserIdLabel = IdLabel;
+export const NonEmpty = string({ pattern: NON_EMPTY });
+export const E164 = string({ pattern: /^\+?[1-9]\d{1,14}$/, sensitive: true });
+export const SensitiveString = string({ sensitive: true });
+export const PRODUCT_TYPES = ['BusinessCalling', 'VoiceConnector', 'SipMediaApplicationDialIn'] as const;
+export const ProductType = string({ enum: PRODUCT_TYPES });
 export const AccountName = string({ min: 1, max: 100, pattern: NON_EMPTY });
 export const License = string({ enum: LICENSES });
 export const UserType = string({ enum: USER_TYPES });
 export const Email = string({ pattern: EMAIL, sensitive: true });
 export const NextToken = query('next-token', string());
 export const maxResults = (max: number) => query('max-results', integer({ min: 1, max }));
+
+/** Per-item errors of batch operations (UserError, MemberError, PhoneNumberError). */
+export const itemErrors = (idKey: string) => list(structure({ [idKey]: string(), ErrorCode: string(), ErrorMessage: string() }));
 
 export const AccountSettings = structure({ DisableRemoteControl: boolean(), EnableDialOut: boolean() });
 
@@ -27,6 +38,8 @@ export const Account = structure({
   SigninDelegateGroups: list(structure({ GroupName: string() })),
 });
 
+export const AlexaForBusinessMetadata = structure({ IsAlexaForBusinessEnabled: boolean(), AlexaForBusinessRoomArn: string({ sensitive: true }) });
+
 export const User = structure({
   UserId: string(),
   AccountId: string(),
@@ -39,7 +52,7 @@ export const User = structure({
   UserInvitationStatus: string(),
   RegisteredOn: timestamp(),
   InvitedOn: timestamp(),
-  AlexaForBusinessMetadata: structure({ IsAlexaForBusinessEnabled: boolean(), AlexaForBusinessRoomArn: string({ sensitive: true }) }),
+  AlexaForBusinessMetadata,
   PersonalPIN: string({ sensitive: true }),
 });
 

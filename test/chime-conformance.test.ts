@@ -1,0 +1,87 @@
+// Conformance: every command @aws-sdk/client-chime exports is served. Each is sent with a
+// minimal input; whatever our rules say about it, the answer must be a success or one of the
+// model's errors, never an unknown operation, and every call must be recorded under its name
+// with the right readOnly.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Chime from '@aws-sdk/client-chime';
+import { startServer } from './helpers/server.ts';
+import type { TestServer } from './helpers/server.ts';
+import { lookupAll, recordOf } from './helpers/records.ts';
+
+let s: TestServer;
+before(async () => {
+  s = await startServer();
+});
+after(() => s.close());
+
+const GUID = '0f3c0e3e-5b1c-4e2a-9c3e-2d1f0a9b8c7d';
+/** One input that carries every required member of every operation (clients send only their own). */
+const KITCHEN_SINK = {
+  AccountId: 'no-such-account',
+  UserId: 'no-such-user',
+  BotId: 'no-such-bot',
+  RoomId: 'no-such-room',
+  MemberId: 'no-such-member',
+  MessageId: 'no-such-message',
+  ConversationId: 'no-such-conversation',
+  PhoneNumberId: '+12065550100',
+  PhoneNumberOrderId: GUID,
+  MeetingId: GUID,
+  Name: 'conformance',
+  DisplayName: 'conformance bot',
+  UserEmailList: ['conformance@example.com'],
+  UserIdList: ['no-such-user'],
+  UpdateUserRequestItems: [{ UserId: 'no-such-user' }],
+  UpdatePhoneNumberRequestItems: [{ PhoneNumberId: '+12065550100' }],
+  PhoneNumberIds: ['+12065550100'],
+  MembershipItemList: [{ MemberId: 'no-such-member' }],
+  SigninDelegateGroups: [{ GroupName: 'admins' }],
+  GroupNames: ['admins'],
+  AccountSettings: {},
+  UserSettings: { Telephony: { InboundCalling: true, OutboundCalling: true, SMS: false } },
+  RetentionSettings: {},
+  E164PhoneNumber: '+12065550100',
+  E164PhoneNumbers: ['+12065550101'],
+  ProductType: 'BusinessCalling',
+  FromPhoneNumber: '+12065550101',
+  ToPhoneNumber: '+12065550199',
+  JoinToken: 'am9pbi10b2tlbg',
+  CallingName: 'Acme',
+};
+
+const commands = Object.entries(Chime)
+  .filter(([name, v]) => /^[A-Z]\w*Command$/.test(name) && typeof v === 'function')
+  .map(([name, v]) => [name.slice(0, -'Command'.length), v] as [string, new (input: object) => any]);
+
+const modelledErrors = new Set(
+  Object.entries(Chime)
+    .filter(([name, v]) => typeof v === 'function' && name.endsWith('Exception') && name !== 'ChimeServiceException')
+    .map(([name]) => name),
+);
+
+test('the SDK exports the 62 operations of the current chime model', () => {
+  assert.equal(commands.length, 62);
+});
+
+test('every Chime command is served, answered with a modelled outcome, and recorded with the right readOnly', async () => {
+  const chime = s.chime();
+  const outcomes = new Map<string, string>();
+  for (const [name, Command] of commands) {
+    try {
+      await chime.send(new Command({ ...KITCHEN_SINK }));
+      outcomes.set(name, 'ok');
+    } catch (err: any) {
+      assert.ok(modelledErrors.has(err.name), `${name} answered ${err.name}: ${err.message}`);
+      assert.ok(err.$metadata.httpStatusCode < 500, `${name} answered ${err.$metadata.httpStatusCode}: ${err.message}`);
+      outcomes.set(name, err.name);
+    }
+  }
+  const records = (await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'chime.amazonaws.com' }] })).map(recordOf);
+  for (const [name] of commands) {
+    const mine = records.filter((r) => r.eventName === name);
+    assert.equal(mine.length, 1, `one record of ${name}`);
+    assert.equal(mine[0].readOnly, /^(Get|List|Search)/.test(name), `readOnly of ${name}`);
+    assert.equal(mine[0].errorCode, outcomes.get(name) === 'ok' ? undefined : outcomes.get(name), `errorCode of ${name}`);
+  }
+});

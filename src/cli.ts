@@ -21,7 +21,9 @@ program
   .action(async (flags: { host?: string; port?: string; dataDir?: string }) => {
     const config = loadConfig(flags);
     const server = await createServer(config);
-    const url = await server.start();
+    const url = await server.start().catch((err: Error) => {
+      throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${err.message}`);
+    });
     const lines = [`opentrail listening on ${url} (data in ${config.dataDir})`, `account ${config.accountId}`];
     if (server.generatedRoot) {
       // Shown this once: only the encrypted secret is kept.

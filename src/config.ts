@@ -1,5 +1,6 @@
 // The one entry point for configuration: command-line flags win over environment variables,
 // which win over the defaults of the embedded setup.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { S3Settings } from './buckets/s3.ts';
 
@@ -27,6 +28,15 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** The contents of a file a setting names; a missing or unreadable file is a configuration error. */
+export function readSettingFile(setting: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`${setting}: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
 
 export interface ConfigFlags {
   host?: string;

@@ -1,12 +1,13 @@
 // Builds the running server from a Config: the store, the keys, the services, and one HTTP port
 // for all of them.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from './app-context.ts';
 import type { Config } from './config.ts';
+import { readSettingFile } from './config.ts';
 import type { RawRequest } from './aws/request.ts';
 import { Credentials } from './iam/credentials.ts';
 import { SecretBox } from './iam/secret-box.ts';
@@ -46,7 +47,7 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   const pipeline = new Pipeline(context, [chime, cloudtrail, iam, sts], options);
   const retention = new RetentionJob(store, config.retentionDays, options.log);
 
-  const https = config.tlsCert ? { key: readFileSync(config.tlsKey!), cert: readFileSync(config.tlsCert) } : null;
+  const https = config.tlsCert ? { key: readSettingFile('OPENTRAIL_TLS_KEY', config.tlsKey!), cert: readSettingFile('OPENTRAIL_TLS_CERT', config.tlsCert) } : null;
   const app = (https ? Fastify({ https, bodyLimit: MAX_BODY }) : Fastify({ bodyLimit: MAX_BODY })) as FastifyInstance;
   // Signatures cover the exact body bytes: keep every body raw, whatever its content type.
   app.removeAllContentTypeParsers();

@@ -35,6 +35,11 @@ program
     } else {
       lines.push(`root access key ${server.rootAccessKeyId}`);
     }
+    if (server.generatedRootPassword) {
+      lines.push(`Console: ${url}/ (account ${config.accountId}, root password shown only now: ${server.generatedRootPassword})`);
+    } else {
+      lines.push(`Console: ${url}/`);
+    }
     lines.push(`Try: aws --endpoint-url ${url} --region us-east-1 chime list-accounts`);
     console.log(lines.join('\n'));
     const stop = async () => {

@@ -13,6 +13,8 @@ export interface Config {
   accountId: string;
   rootAccessKeyId?: string;
   rootSecretAccessKey?: string;
+  /** The root user's console password; generated at first start when unset. */
+  rootPassword?: string;
   /** Days of Event history kept. */
   retentionDays: number;
   tlsCert?: string;
@@ -50,6 +52,7 @@ export const CONFIG_HELP: [string, string, string][] = [
   ['--data-dir / OPENTRAIL_DATA_DIR', './.opentrail', 'database, key file and folder buckets'],
   ['OPENTRAIL_ACCOUNT_ID', '123456789012', 'the first AWS account'],
   ['OPENTRAIL_ROOT_ACCESS_KEY_ID, OPENTRAIL_ROOT_SECRET_ACCESS_KEY', 'generated at first start', 'root credentials of that account'],
+  ['OPENTRAIL_ROOT_PASSWORD', 'generated at first start', "root's password for the web console"],
   ['OPENTRAIL_RETENTION_DAYS', '90', 'days of Event history kept'],
   ['OPENTRAIL_TLS_CERT, OPENTRAIL_TLS_KEY', 'unset (plain HTTP)', 'PEM files to serve HTTPS'],
   ['OPENTRAIL_DATABASE_URL', 'unset (SQLite in the data dir)', 'PostgreSQL shared by several processes'],
@@ -90,6 +93,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     accountId,
     rootAccessKeyId,
     rootSecretAccessKey,
+    rootPassword: env.OPENTRAIL_ROOT_PASSWORD || undefined,
     retentionDays: integer('OPENTRAIL_RETENTION_DAYS', env.OPENTRAIL_RETENTION_DAYS, 90, 1, 36500),
     tlsCert,
     tlsKey,

@@ -22,9 +22,11 @@ export interface CallFacts {
   readOnly: boolean;
   requestParameters: unknown;
   responseElements: unknown;
-  error?: { code: string; message: string };
+  /** A console sign-in failure has a message and no code. */
+  error?: { code?: string; message: string };
   additionalEventData?: Record<string, unknown>;
-  requestId: string;
+  /** Absent for console sign-in, which has no API request. */
+  requestId?: string;
   tls?: TlsInfo;
   /** ARNs for the record's `resources` element. */
   recordResources?: { ARN: string; accountId: string; type: string }[];
@@ -48,7 +50,9 @@ export function buildRecord(f: CallFacts): { record: Record<string, unknown>; ev
   const eventId = randomUUID();
   const notes: Record<string, unknown> = { ...f.additionalEventData };
   const requestParameters = within100KB(f.requestParameters, 'requestParameters', notes);
-  const responseElements = f.error || f.readOnly ? null : within100KB(f.responseElements, 'responseElements', notes);
+  // A sign-in states its outcome, Success or Failure, in responseElements.
+  const failed = f.error && f.eventType !== 'AwsConsoleSignIn';
+  const responseElements = failed || f.readOnly ? null : within100KB(f.responseElements, 'responseElements', notes);
   const session = 'session' in f.principal ? f.principal.session : undefined;
   const record: Record<string, unknown> = {
     eventVersion: EVENT_VERSION,

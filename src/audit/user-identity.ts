@@ -28,17 +28,18 @@ export function userIdentity(p: Principal): Record<string, unknown> {
         principalId: p.accountId,
         arn: principalArn(p),
         accountId: p.accountId,
-        ...(p.accessKeyId ? { accessKeyId: p.accessKeyId } : {}),
+        // Console sign-in records carry an empty accessKeyId.
+        ...(p.accessKeyId !== undefined ? { accessKeyId: p.accessKeyId } : {}),
         ...(p.accountAlias ? { userName: p.accountAlias } : {}),
         ...(p.session ? { sessionContext: ownSession(p.session) } : {}),
       };
     case 'IAMUser':
       return {
         type: 'IAMUser',
-        principalId: p.userId,
-        arn: principalArn(p),
+        // A console sign-in with an unknown user name has no principal id or ARN.
+        ...(p.userId ? { principalId: p.userId, arn: principalArn(p) } : {}),
         accountId: p.accountId,
-        ...(p.accessKeyId ? { accessKeyId: p.accessKeyId } : {}),
+        ...(p.accessKeyId !== undefined ? { accessKeyId: p.accessKeyId } : {}),
         userName: p.userName,
         ...(p.session ? { sessionContext: ownSession(p.session) } : {}),
       };

@@ -1,0 +1,51 @@
+// Web console test helpers: Debian's Chromium driven by playwright-core, a signed-in page, and
+// screenshots under test-artifacts/ (gitignored).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+export const ROOT_PASSWORD = 'console-Root-pass-1';
+export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface ConsolePage {
+  context: BrowserContext;
+  page: Page;
+  /** Every JavaScript dialog (alert/confirm/prompt) the page opened: injection would show here. */
+  dialogs: string[];
+  /** Console errors and CSP violations reported by the page. */
+  errors: string[];
+}
+
+export async function openConsole(browser: Browser, url: string, opts: { userAgent?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<ConsolePage> {
+  const context = await browser.newContext({ userAgent: opts.userAgent, colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  return { context, page, dialogs, errors };
+}
+
+export async function signInAsRoot(page: Page, accountId: string, password = ROOT_PASSWORD): Promise<void> {
+  await page.fill('#account', accountId);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+}

@@ -1,7 +1,6 @@
 // The `opentrail` command line.
 import { Command } from 'commander';
 import { CONFIG_HELP, ConfigError, loadConfig } from './config.ts';
-import { createServer } from './server.ts';
 import { lookupEventsCommand, UsageError } from './cli/lookup-events.ts';
 import { accountCommand } from './cli/account.ts';
 import { bucketCommand } from './cli/bucket.ts';
@@ -20,6 +19,8 @@ program
   .addHelpText('after', `\nConfiguration:\n${CONFIG_HELP.map(([k, d, w]) => `  ${k}  [${d}]  ${w}`).join('\n')}`)
   .action(async (flags: { host?: string; port?: string; dataDir?: string }) => {
     const config = loadConfig(flags);
+    // Loaded only here: a configuration error, or another command, needs none of the server.
+    const { createServer } = await import('./server.ts');
     const server = await createServer(config);
     const url = await server.start().catch((err: Error) => {
       throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${err.message}`);

@@ -15,11 +15,15 @@ export function newMfaSeed(box: SecretBox): { base32: string; sealed: string } {
 
 const seedOf = (box: SecretBox, doc: MfaDeviceDoc) => base32Decode(box.open(doc.sealedSeed));
 
-/** Two consecutive codes, as EnableMFADevice asks; true when they fit the device's clock. */
-export function consecutiveCodesMatch(box: SecretBox, doc: MfaDeviceDoc, code1: string, code2: string, now: Date): boolean {
+/**
+ * Two consecutive codes, as EnableMFADevice asks: the time step of the second when they fit the
+ * device's clock (codes up to it are spent), else undefined.
+ */
+export function consecutiveCodesMatch(box: SecretBox, doc: MfaDeviceDoc, code1: string, code2: string, now: Date): number | undefined {
   const seed = seedOf(box, doc);
   const current = timeStep(now);
-  return [current - 2, current - 1, current].some((step) => totp(seed, step) === code1 && totp(seed, step + 1) === code2);
+  const step = [current - 2, current - 1, current].find((s) => totp(seed, s) === code1 && totp(seed, s + 1) === code2);
+  return step === undefined ? undefined : step + 1;
 }
 
 /**

@@ -50,10 +50,9 @@ export const EnableMFADevice = defineOperation<EnableMFADeviceRequest, object>({
     const device = await getMfaDevice(ctx.tx, ctx.accountId, input.SerialNumber!);
     if (!device) throw new NoSuchEntity(`VirtualMFADevice with serial number ${input.SerialNumber} doesn't exist.`);
     if (device.enabled) throw new EntityAlreadyExists('MFA Device is already in use.');
-    if (!consecutiveCodesMatch(ctx.app.box, device, input.AuthenticationCode1!, input.AuthenticationCode2!, ctx.now)) {
-      throw new InvalidAuthenticationCode('Authentication code for device is not valid.');
-    }
-    await putMfaDevice(ctx.tx, { ...device, enabled: { userId: user.UserId, date: ctx.now.toISOString() } });
+    const lastStep = consecutiveCodesMatch(ctx.app.box, device, input.AuthenticationCode1!, input.AuthenticationCode2!, ctx.now);
+    if (lastStep === undefined) throw new InvalidAuthenticationCode('Authentication code for device is not valid.');
+    await putMfaDevice(ctx.tx, { ...device, enabled: { userId: user.UserId, date: ctx.now.toISOString() }, lastStep });
     return {};
   },
   resourceArn: (input, ctx) => userResourceArn(ctx, input.UserName),

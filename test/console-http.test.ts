@@ -1,0 +1,264 @@
+// The console's server side over plain HTTP: what it owns on the API port, sign-in and its
+// ConsoleLogin records, sessions, CSRF, and console actions as audited API calls.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateLoginProfileCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
+import { base32Decode, timeStep, totp } from '../src/iam/totp.ts';
+import { Sessions } from '../src/console/sessions.ts';
+import { ACCOUNT_ID, clientConfig, startServer, tempDir } from './helpers/server.ts';
+import type { TestServer } from './helpers/server.ts';
+import { ROOT_PASSWORD } from './helpers/console.ts';
+
+const UA = 'Mozilla/5.0 (ConsoleTest) Chromium/1.0';
+
+/** A browser-like HTTP client: keeps cookies, sends the CSRF token it was given. */
+class Browser {
+  cookies = new Map<string, string>();
+  csrf = '';
+  constructor(
+    readonly url: string,
+    readonly userAgent = UA,
+  ) {}
+
+  async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: {
+        'user-agent': this.userAgent,
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(body !== undefined ? { 'content-type': 'application/json', 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair.indexOf('=');
+      const value = pair.slice(eq + 1);
+      if (value) this.cookies.set(pair.slice(0, eq), value);
+      else this.cookies.delete(pair.slice(0, eq));
+    }
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, json, text };
+  }
+
+  async session() {
+    const r = await this.send('GET', '/console/api/session');
+    this.csrf = r.json.csrf;
+    return r;
+  }
+
+  async signIn(form: Record<string, string>) {
+    await this.session();
+    const r = await this.send('POST', '/console/api/sign-in', form);
+    if (r.status === 200) await this.session();
+    return r;
+  }
+}
+
+async function records(s: TestServer, name: string) {
+  const out = await s.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }));
+  return out.Events!.map((e) => JSON.parse(e.CloudTrailEvent!));
+}
+
+const server = () => startServer({ env: { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD } });
+
+test('the console owns / and /console/**; API requests, signed or not, still reach the pipeline', async (t) => {
+  const s = await server();
+  t.after(() => s.close());
+  const page = await fetch(`${s.url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type')!, /^text\/html/);
+  const csp = page.headers.get('content-security-policy')!;
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.match(await page.text(), /<script type="module" src="\/console\/assets\/js\/app.js">/);
+  assert.equal((await fetch(`${s.url}/console/assets/js/app.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.equal((await fetch(`${s.url}/console/assets/..%2f..%2fserver.ts`)).status, 404);
+
+  const unsigned = [
+    fetch(`${s.url}/`, { method: 'POST', headers: { 'x-amz-target': 'CloudTrail_20131101.LookupEvents', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' }),
+    fetch(`${s.url}/`, { headers: { 'x-amz-target': 'CloudTrail_20131101.LookupEvents' } }),
+    fetch(`${s.url}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"Name":"x"}' }),
+  ];
+  for (const res of await Promise.all(unsigned)) {
+    assert.equal(res.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
+  }
+  // A signed or presigned request on a console path is the API's too.
+  const presigned = await fetch(`${s.url}/console/api/session?X-Amz-Credential=x`);
+  assert.equal(presigned.headers.get('x-amzn-errortype'), 'IncompleteSignatureException');
+  const signed = await fetch(`${s.url}/console/api/session`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/us-east-1/chime/aws4_request' } });
+  assert.equal(signed.headers.get('x-amzn-errortype'), 'IncompleteSignatureException');
+  // The SDK's calls to / (awsJson) still work.
+  const found = await s.cloudtrail().send(new LookupEventsCommand({ MaxResults: 1 }));
+  assert.ok(Array.isArray(found.Events));
+});
+
+test('root sign-in: every attempt is a ConsoleLogin event; a good one opens an HttpOnly, SameSite=Strict session', async (t) => {
+  const s = await server();
+  t.after(() => s.close());
+  const b = new Browser(s.url);
+  await b.session();
+  const noCsrf = await b.send('POST', '/console/api/sign-in', { accountId: ACCOUNT_ID, password: ROOT_PASSWORD }, { 'x-csrf-token': '' });
+  assert.equal(noCsrf.status, 403);
+  assert.equal(noCsrf.json.error.message, 'Missing or wrong CSRF token.');
+
+  const bad = await b.signIn({ accountId: ACCOUNT_ID, password: 'wrong' });
+  assert.equal(bad.status, 401);
+  assert.deepEqual(bad.json.error, { code: 'FailedAuthentication', message: 'Your authentication information is incorrect. Please try again.' });
+  const good = await b.send('POST', '/console/api/sign-in', { accountId: ACCOUNT_ID, password: ROOT_PASSWORD });
+  assert.equal(good.status, 200);
+  const cookie = good.headers.getSetCookie().find((c) => c.startsWith('ot_session='))!;
+  assert.match(cookie, /; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+  const me = await b.session();
+  assert.equal(me.json.signedIn, true);
+  assert.equal(me.json.type, 'Root');
+  assert.equal(me.json.userName, 'root');
+
+  const [success, failure] = await records(s, 'ConsoleLogin');
+  const common = {
+    eventVersion: '1.11',
+    userIdentity: { type: 'Root', principalId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:root`, accountId: ACCOUNT_ID, accessKeyId: '' },
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '127.0.0.1',
+    userAgent: UA,
+    requestParameters: null,
+    additionalEventData: { LoginTo: `${s.url}/`, MobileVersion: 'No', MFAUsed: 'No' },
+    readOnly: false,
+    eventType: 'AwsConsoleSignIn',
+    managementEvent: true,
+    recipientAccountId: ACCOUNT_ID,
+    eventCategory: 'Management',
+  };
+  const strip = ({ eventID, eventTime, ...rest }: Record<string, unknown>) => (assert.match(String(eventID), /^[0-9a-f-]{36}$/), assert.match(String(eventTime), /Z$/), rest);
+  assert.deepEqual(strip(failure), { ...common, errorMessage: 'Failed authentication', responseElements: { ConsoleLogin: 'Failure' } });
+  assert.deepEqual(strip(success), { ...common, responseElements: { ConsoleLogin: 'Success' } });
+  assert.equal(failure.errorCode, undefined);
+});
+
+test('console actions are API calls made with console credentials, recorded with the browser user agent', async (t) => {
+  const s = await server();
+  t.after(() => s.close());
+  const b = new Browser(s.url, 'Hostile <img src=x onerror=alert(1)>');
+  assert.equal((await b.signIn({ accountId: ACCOUNT_ID, password: ROOT_PASSWORD })).status, 200);
+
+  const created = await b.send('POST', '/console/api/call/chime/CreateAccount', { input: { Name: 'console-made' } });
+  assert.equal(created.status, 200);
+  assert.equal(created.json.output.Account.Name, 'console-made');
+  const [record] = await records(s, 'CreateAccount');
+  assert.equal(record.userAgent, 'Hostile <img src=x onerror=alert(1)>');
+  assert.equal(record.sessionCredentialFromConsole, 'true');
+  assert.match(record.userIdentity.accessKeyId, /^ASIA/);
+  assert.equal(record.userIdentity.sessionContext.attributes.mfaAuthenticated, 'false');
+  assert.equal(record.requestParameters.name, 'console-made');
+
+  const missing = await b.send('POST', '/console/api/call/chime/GetAccount', { input: { AccountId: '00000000-0000-0000-0000-000000000000' } });
+  assert.equal(missing.status, 404);
+  assert.equal(missing.json.error.code, 'NotFoundException');
+  const unknown = await b.send('POST', '/console/api/call/chime/DeleteEverything', { input: {} });
+  assert.deepEqual(unknown.json.error, { code: 'UnknownOperationException', message: 'The console does not call chime:DeleteEverything.' });
+
+  const noToken = await b.send('POST', '/console/api/call/chime/CreateAccount', { input: { Name: 'csrf' } }, { 'x-csrf-token': 'forged' });
+  assert.equal(noToken.status, 403);
+  const crossSite = await b.send('POST', '/console/api/call/chime/CreateAccount', { input: { Name: 'csrf' } }, { origin: 'https://evil.example' });
+  assert.equal(crossSite.status, 403);
+  assert.equal(crossSite.json.error.message, 'Cross-origin request refused.');
+  const form = await b.send('POST', '/console/api/call/chime/CreateAccount', undefined, { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': b.csrf });
+  assert.equal(form.status, 415);
+  assert.equal((await records(s, 'CreateAccount')).length, 1);
+
+  const page = await b.send('GET', '/console/api/events?region=us-east-1&key=EventName&value=CreateAccount');
+  assert.equal(page.json.events.length, 1);
+  assert.equal(page.json.events[0].eventName, 'CreateAccount');
+  // Looking at Event history is itself an audited LookupEvents call.
+  const [lookup] = await records(s, 'LookupEvents');
+  assert.equal(lookup.sessionCredentialFromConsole, 'true');
+
+  const out = await b.send('POST', '/console/api/sign-out', {});
+  assert.equal(out.status, 200);
+  assert.equal((await b.send('GET', '/console/api/events')).status, 401);
+  assert.equal((await b.session()).json.signedIn, false);
+});
+
+test('a session ends at its expiry', async (t) => {
+  const s = await server();
+  t.after(() => s.close());
+  const sessions = new Sessions(s.server.context.store, s.server.context.box);
+  const identity = { accountId: ACCOUNT_ID, type: 'Root' as const, mfaUsed: false };
+  const creds = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret' };
+  const old = await sessions.create(identity, creds, new Date(Date.now() - 13 * 3600_000));
+  const fresh = await sessions.create(identity, creds);
+  assert.equal(await sessions.get(old), undefined);
+  assert.equal((await sessions.get(fresh))?.accountId, ACCOUNT_ID);
+  const b = new Browser(s.url);
+  b.cookies.set('ot_session', old);
+  assert.equal((await b.send('GET', '/console/api/events')).status, 401);
+});
+
+test('IAM user sign-in: unknown name hidden, wrong password and wrong MFA code recorded, MFAUsed Yes on success', async (t) => {
+  const s = await server();
+  t.after(() => s.close());
+  const iam = new IAMClient(clientConfig(s.url));
+  t.after(() => iam.destroy());
+  await iam.send(new CreateUserCommand({ UserName: 'dana' }));
+  await iam.send(new CreateLoginProfileCommand({ UserName: 'dana', Password: 'Dana-pass-123' }));
+  const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'dana' }));
+  const seed = base32Decode(Buffer.from(device.VirtualMFADevice!.Base32StringSeed!).toString());
+  const step = timeStep(new Date());
+  await iam.send(new EnableMFADeviceCommand({ UserName: 'dana', SerialNumber: device.VirtualMFADevice!.SerialNumber, AuthenticationCode1: totp(seed, step - 1), AuthenticationCode2: totp(seed, step) }));
+
+  const b = new Browser(s.url);
+  assert.equal((await b.signIn({ accountId: ACCOUNT_ID, userName: 'nobody', password: 'x' })).status, 401);
+  assert.equal((await b.signIn({ accountId: ACCOUNT_ID, userName: 'dana', password: 'wrong' })).status, 401);
+  const asks = await b.signIn({ accountId: ACCOUNT_ID, userName: 'dana', password: 'Dana-pass-123' });
+  assert.deepEqual(asks.json.error, { code: 'MfaRequired', message: 'Enter the code from your MFA device.' });
+  assert.equal((await b.signIn({ accountId: ACCOUNT_ID, userName: 'dana', password: 'Dana-pass-123', mfaCode: '000000' === totp(seed, timeStep(new Date())) ? '111111' : '000000' })).status, 401);
+  const ok = await b.signIn({ accountId: ACCOUNT_ID, userName: 'dana', password: 'Dana-pass-123', mfaCode: totp(seed, timeStep(new Date()) + 1) });
+  assert.equal(ok.status, 200);
+  assert.equal((await b.session()).json.userName, 'dana');
+
+  const [success, badMfa, badPassword, unknown] = await records(s, 'ConsoleLogin');
+  assert.deepEqual(unknown.userIdentity, { type: 'IAMUser', accountId: ACCOUNT_ID, accessKeyId: '', userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' });
+  assert.equal(badPassword.userIdentity.userName, 'dana');
+  assert.equal(badPassword.userIdentity.arn, `arn:aws:iam::${ACCOUNT_ID}:user/dana`);
+  assert.deepEqual([badPassword.responseElements, badPassword.additionalEventData.MFAUsed], [{ ConsoleLogin: 'Failure' }, 'No']);
+  assert.deepEqual([badMfa.responseElements, badMfa.additionalEventData.MFAUsed, badMfa.errorMessage], [{ ConsoleLogin: 'Failure' }, 'Yes', 'Failed authentication']);
+  assert.deepEqual([success.responseElements, success.additionalEventData.MFAUsed], [{ ConsoleLogin: 'Success' }, 'Yes']);
+
+  // The console acts with the user's own permissions: dana has none yet.
+  const refused = await b.send('POST', '/console/api/call/chime/CreateAccount', { input: { Name: 'by-dana' } });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.json.error.code, 'ForbiddenException');
+  const [record] = await records(s, 'CreateAccount');
+  assert.equal(record.errorCode, 'ForbiddenException');
+  assert.equal(record.userIdentity.type, 'IAMUser');
+  assert.equal(record.userIdentity.userName, 'dana');
+  assert.equal(record.userIdentity.sessionContext.attributes.mfaAuthenticated, 'true');
+  assert.equal(record.sessionCredentialFromConsole, 'true');
+});
+
+test('the root password is generated once when not configured, and only its scrypt hash is kept', async (t) => {
+  const dataDir = tempDir();
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const first = await startServer({ dataDir });
+  const password = first.server.generatedRootPassword!;
+  assert.match(password, /^[a-zA-Z2-9]{20}$/);
+  await first.close();
+  const again = await startServer({ dataDir });
+  t.after(() => again.close());
+  assert.equal(again.server.generatedRootPassword, undefined);
+  const stored = await again.server.context.store.read((tx) => tx.docs.get<{ passwordHash: string }>({ collection: 'console.rootPassword', partition: 'global', id: ACCOUNT_ID }));
+  assert.match(stored!.passwordHash, /^scrypt\$/);
+  assert.ok(!stored!.passwordHash.includes(password));
+  assert.equal((await new Browser(again.url).signIn({ accountId: ACCOUNT_ID, password })).status, 200);
+});

@@ -44,10 +44,9 @@ export class QueryProtocol implements Protocol {
     const params = paramsOf(req, query);
     const action = params.get('Action')?.[0];
     if (!action) throw new FrontDoorError('MissingActionException', 'MissingAction', 'Missing Action', 400);
+    const version = params.get('Version')?.[0] ?? this.version;
     const operation = service.operations.get(action);
-    if (!operation) throw new FrontDoorError('InvalidActionException', 'InvalidAction', `Could not find operation ${action} for version ${this.version}`, 400);
-    const version = params.get('Version')?.[0];
-    if (version !== undefined && version !== this.version) {
+    if (!operation || version !== this.version) {
       throw new FrontDoorError('InvalidActionException', 'InvalidAction', `Could not find operation ${action} for version ${version}`, 400);
     }
     return operation;
@@ -154,6 +153,7 @@ function toXml(shape: Shape, value: unknown): string {
   }
 }
 
+/** Text content only (values never go into attributes): quotes stay as they are. */
 function escape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
 }

@@ -1,6 +1,5 @@
 // `opentrail lookup-events`: the aws CLI's command of the same name (same options, same JSON),
 // plus a readable table for people.
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { Event, LookupAttribute, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import { addClientOptions, clientConfig, terminalSafe } from './aws-client.ts';
@@ -55,6 +54,8 @@ function positive(value: string | undefined, option: string): number | undefined
 }
 
 export async function lookupEvents(opts: LookupOptions, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+  // The SDK takes a second to load: only the command that talks to the server pays for it.
+  const { CloudTrailClient, LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const client = new CloudTrailClient(clientConfig(opts));
   const input: LookupEventsCommandInput = {
     LookupAttributes: opts.lookupAttributes ? parseLookupAttributes(opts.lookupAttributes) : undefined,

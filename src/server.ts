@@ -106,7 +106,8 @@ function toRawRequest(request: FastifyRequest): RawRequest {
     typeof socket.getProtocol === 'function' && socket.encrypted
       ? {
           tlsVersion: socket.getProtocol() ?? '',
-          cipherSuite: socket.getCipher()?.standardName ?? '',
+          // OpenSSL's name, as CloudTrail writes it (ECDHE-RSA-AES128-GCM-SHA256 for TLS 1.2).
+          cipherSuite: socket.getCipher()?.name ?? '',
           clientProvidedHostHeader: headers['host'] ?? '',
         }
       : undefined;

@@ -17,6 +17,10 @@ import { chime } from './services/chime/index.ts';
 import { iam } from './services/iam/index.ts';
 import { sts } from './services/sts/index.ts';
 import { cloudtrail } from './services/cloudtrail/index.ts';
+import { sns } from './services/sns/index.ts';
+import { ConfirmationSender } from './services/sns/deliver.ts';
+import { DeliveryWorker } from './trails/delivery.ts';
+import { bucketsFor } from './buckets/index.ts';
 import { SqliteStore } from './storage/sqlite.ts';
 import { PostgresStore } from './storage/postgres.ts';
 import { RetentionJob } from './audit/retention.ts';
@@ -49,8 +53,11 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   const root = await credentials.bootstrapRoot(store, config.accountId, given);
   const generatedRootPassword = await bootstrapRootPassword(store, config.accountId, config.rootPassword);
 
-  const pipeline = new Pipeline(context, [chime, cloudtrail, iam, sts], options);
+  const pipeline = new Pipeline(context, [chime, cloudtrail, iam, sts, sns], options);
   const retention = new RetentionJob(store, config.retentionDays, options.log);
+  const log = options.log ?? ((m: string) => console.error(m));
+  const delivery = new DeliveryWorker(context, { intervalSeconds: config.deliveryIntervalSeconds, baseUrl: () => server.url, log });
+  const confirmations = new ConfirmationSender(context, () => server.url, log);
 
   const https = config.tlsCert ? { key: readSettingFile('OPENTRAIL_TLS_KEY', config.tlsKey!), cert: readSettingFile('OPENTRAIL_TLS_CERT', config.tlsCert) } : null;
   const app = (https ? Fastify({ https, bodyLimit: MAX_BODY }) : Fastify({ bodyLimit: MAX_BODY })) as FastifyInstance;
@@ -83,12 +90,17 @@ export async function createServer(config: Config, options: PipelineOptions = {}
       const address = await app.listen({ host: config.host, port: config.port });
       server.url = address.replace('[::1]', 'localhost');
       retention.start();
+      delivery.start();
+      confirmations.start();
       return server.url;
     },
     async close() {
       retention.stop();
+      await delivery.stop();
+      await confirmations.stop();
       await app.close();
       await store.close();
+      bucketsFor(config).close();
     },
   };
   return server;

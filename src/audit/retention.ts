@@ -1,5 +1,7 @@
-// Event history keeps `retentionDays` of events; older ones are purged at start and hourly.
+// Event history keeps `retentionDays` of events; older ones are purged at start and hourly, except
+// those some trail has yet to deliver: the journal never drops an undelivered event.
 import type { Store } from '../storage/store.ts';
+import { firstUndelivered } from '../trails/delivery-state.ts';
 
 const HOUR = 3600_000;
 
@@ -16,7 +18,7 @@ export class RetentionJob {
   }
 
   async runOnce(now = new Date()): Promise<number> {
-    return this.store.write((tx) => tx.journal.purge(this.cutoff(now)));
+    return this.store.write(async (tx) => tx.journal.purge(this.cutoff(now), await firstUndelivered(tx)));
   }
 
   start(): void {

@@ -31,3 +31,12 @@ export class Buckets {
     this.client?.destroy();
   }
 }
+
+const shared = new WeakMap<object, Buckets>();
+
+/** One Buckets (and one S3 connection pool) per configuration. */
+export function bucketsFor(config: { dataDir: string; s3?: S3Settings }): Buckets {
+  let b = shared.get(config);
+  if (!b) shared.set(config, (b = new Buckets(config.dataDir, config.s3)));
+  return b;
+}

@@ -1,0 +1,67 @@
+// AddTags, RemoveTags, ListTags on trails (named by ARN).
+import type { AddTagsRequest, AddTagsResponse, ListTagsRequest, ListTagsResponse, RemoveTagsRequest, RemoveTagsResponse } from '@aws-sdk/client-cloudtrail';
+import { list, required, string, structure } from '../../aws/shapes.ts';
+import { allTrails, putTrail } from '../../trails/model.ts';
+import type { TrailDoc } from '../../trails/model.ts';
+import { assertHomeRegion, parseTrailArn } from '../../trails/resolve.ts';
+import { defineOperation } from '../service.ts';
+import type { OperationContext } from '../service.ts';
+import { InvalidTagParameterException, ResourceNotFoundException, TagsLimitExceededException } from './errors.ts';
+import { Tag, TagsList, trailResource } from './shapes.ts';
+
+const MAX_TAGS = 50;
+
+async function trailByArn(ctx: OperationContext, arn: string): Promise<TrailDoc> {
+  const parsed = parseTrailArn(arn);
+  const trail = parsed.accountId === ctx.accountId ? (await allTrails(ctx.tx, ctx.accountId)).find((t) => t.TrailARN === arn) : undefined;
+  if (!trail) throw new ResourceNotFoundException(`Resource ${arn} not found.`);
+  return trail;
+}
+
+function assertUniqueKeys(tags: { Key?: string }[]): void {
+  const keys = tags.map((t) => t.Key);
+  if (new Set(keys).size !== keys.length) throw new InvalidTagParameterException('The tag list contains duplicate keys.');
+}
+
+export const AddTags = defineOperation<AddTagsRequest, AddTagsResponse>({
+  name: 'AddTags',
+  readOnly: false,
+  input: structure({ ResourceId: required(string()), TagsList: required(TagsList) }),
+  async handler(ctx, input) {
+    const trail = await trailByArn(ctx, input.ResourceId!);
+    assertHomeRegion(trail, ctx.region);
+    assertUniqueKeys(input.TagsList!);
+    const tags = new Map(trail.Tags.map((t) => [t.Key, t]));
+    for (const t of input.TagsList!) tags.set(t.Key, t.Value === undefined ? { Key: t.Key } : { Key: t.Key, Value: t.Value });
+    if (tags.size > MAX_TAGS) throw new TagsLimitExceededException(`The number of tags on the resource exceeds the limit of ${MAX_TAGS}.`);
+    await putTrail(ctx.tx, { ...trail, Tags: [...tags.values()] });
+    return {};
+  },
+  lookupResources: (input) => trailResource(input.ResourceId),
+});
+
+export const RemoveTags = defineOperation<RemoveTagsRequest, RemoveTagsResponse>({
+  name: 'RemoveTags',
+  readOnly: false,
+  input: structure({ ResourceId: required(string()), TagsList: required(TagsList) }),
+  async handler(ctx, input) {
+    const trail = await trailByArn(ctx, input.ResourceId!);
+    assertHomeRegion(trail, ctx.region);
+    const drop = new Set(input.TagsList!.map((t) => t.Key));
+    await putTrail(ctx.tx, { ...trail, Tags: trail.Tags.filter((t) => !drop.has(t.Key)) });
+    return {};
+  },
+  lookupResources: (input) => trailResource(input.ResourceId),
+});
+
+export const ListTags = defineOperation<ListTagsRequest, ListTagsResponse>({
+  name: 'ListTags',
+  readOnly: true,
+  input: structure({ ResourceIdList: required(list(string(), { max: 20 })), NextToken: string() }),
+  output: structure({ ResourceTagList: list(structure({ ResourceId: string(), TagsList: list(Tag) })), NextToken: string() }),
+  async handler(ctx, input) {
+    const out = [];
+    for (const arn of input.ResourceIdList!) out.push({ ResourceId: arn, TagsList: (await trailByArn(ctx, arn)).Tags });
+    return { ResourceTagList: out };
+  },
+});

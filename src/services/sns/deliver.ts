@@ -1,0 +1,108 @@
+// Messages to HTTP(S) subscribers in SNS's JSON envelope: the SubscriptionConfirmation a new
+// subscription gets (sent from an outbox once Subscribe has committed) and the Notification of a
+// publish. Delivery is best effort, one attempt per message, as SNS's HTTP retry policy starts.
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../app-context.ts';
+import { putSubscription, subscriptionsOf, unsentConfirmations } from './model.ts';
+import type { SubscriptionDoc } from './model.ts';
+
+const TIMEOUT_MS = 5000;
+const isoMillis = (d: Date) => d.toISOString();
+
+async function post(sub: SubscriptionDoc, type: string, envelope: Record<string, string>): Promise<void> {
+  const res = await fetch(sub.Endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': type,
+      'x-amz-sns-message-id': envelope.MessageId,
+      'x-amz-sns-topic-arn': sub.TopicArn,
+      ...(type === 'Notification' ? { 'x-amz-sns-subscription-arn': sub.SubscriptionArn } : {}),
+      'user-agent': 'Amazon Simple Notification Service Agent',
+    },
+    body: JSON.stringify(envelope),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status} from ${sub.Endpoint}`);
+}
+
+/**
+ * Publishes `message` to every confirmed HTTP(S) subscriber of the topic. Returns the first
+ * failure as text (for GetTrailStatus), or undefined when every subscriber took it.
+ */
+export async function publish(app: AppContext, topicArn: string, message: string, baseUrl: string): Promise<string | undefined> {
+  const subs = (await app.store.read((tx) => subscriptionsOf(tx, topicArn))).filter((s) => !s.tokenHash);
+  const failures: string[] = [];
+  await Promise.all(
+    subs.map(async (sub) => {
+      const id = randomUUID();
+      try {
+        await post(sub, 'Notification', {
+          Type: 'Notification',
+          MessageId: id,
+          TopicArn: topicArn,
+          Message: message,
+          Timestamp: isoMillis(new Date()),
+          SignatureVersion: '1',
+          UnsubscribeURL: `${baseUrl}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(sub.SubscriptionArn)}`,
+        });
+      } catch (err) {
+        failures.push(err instanceof Error ? err.message : String(err));
+      }
+    }),
+  );
+  return failures[0];
+}
+
+/** Sends the pending SubscriptionConfirmation messages; an endpoint that fails is tried again later. */
+export async function sendConfirmations(app: AppContext, baseUrl: string): Promise<void> {
+  const pending = await app.store.read((tx) => unsentConfirmations(tx));
+  for (const sub of pending) {
+    const token = app.box.open(sub.outbox!.sealedToken);
+    try {
+      await post(sub, 'SubscriptionConfirmation', {
+        Type: 'SubscriptionConfirmation',
+        MessageId: randomUUID(),
+        Token: token,
+        TopicArn: sub.TopicArn,
+        Message: `You have chosen to subscribe to the topic ${sub.TopicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+        SubscribeURL: `${baseUrl}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(sub.TopicArn)}&Token=${token}`,
+        Timestamp: isoMillis(new Date()),
+        SignatureVersion: '1',
+      });
+    } catch {
+      continue;
+    }
+    await app.store.write(async (tx) => {
+      const current = (await subscriptionsOf(tx, sub.TopicArn)).find((s) => s.SubscriptionArn === sub.SubscriptionArn);
+      if (current?.outbox?.sealedToken === sub.outbox!.sealedToken) {
+        const { outbox: _sent, ...rest } = current;
+        await putSubscription(tx, rest);
+      }
+    });
+  }
+}
+
+/** Sends queued confirmations every half second while the server runs. */
+export class ConfirmationSender {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  constructor(
+    private readonly app: AppContext,
+    private readonly baseUrl: () => string,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= sendConfirmations(this.app, this.baseUrl())
+        .catch((err) => this.log(`sns confirmations: ${String(err)}`))
+        .finally(() => (this.running = undefined));
+    }, 500);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

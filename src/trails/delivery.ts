@@ -1,0 +1,221 @@
+// The delivery worker: follows the journal for every active trail and writes its log files.
+//
+// Exactly once: a batch is a fixed range of journal sequence numbers. It is first written down as
+// the trail's pending batch (with its delivery time), then its files are written (keys derived
+// from trail, region and first sequence number), then the cursor moves past it, in that order.
+// A crash between the steps redoes the same batch into the same keys: nothing is lost, and an
+// object is at worst overwritten with identical content. A file is written once the oldest event
+// waiting has waited the delivery interval, or at once when a batch reaches its size cap.
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../app-context.ts';
+import { BucketError, bucketsFor } from '../buckets/index.ts';
+import { publish } from '../services/sns/deliver.ts';
+import type { StoredEvent } from '../storage/store.ts';
+import { activeStates, getStateById, update, withLease } from './delivery-state.ts';
+import type { Batch, DeliveryState } from './delivery-state.ts';
+import { logFileBody, logFileKey, uniqueString } from './log-files.ts';
+import { getTrailDoc } from './model.ts';
+import type { TrailDoc } from './model.ts';
+import { trailTakes } from './selectors.ts';
+
+const MAX_BATCH_EVENTS = 10_000;
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+const READ_PAGE = 1000;
+const MAX_BACKOFF_MS = 8000;
+
+export interface DeliveryOptions {
+  intervalSeconds: number;
+  /** The server's URL, for SNS envelopes. */
+  baseUrl: () => string;
+  log: (m: string) => void;
+}
+
+interface Delivered {
+  bucket: string;
+  keys: string[];
+}
+
+export class DeliveryWorker {
+  private readonly owner = randomUUID();
+  private readonly uniqueKey: Buffer;
+  private readonly backoff = new Map<string, { until: number; delay: number }>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly opts: DeliveryOptions,
+  ) {
+    this.uniqueKey = app.box.derive('trail-log-file-names');
+  }
+
+  start(): void {
+    const tickMs = Math.min(1000, (this.opts.intervalSeconds * 1000) / 2);
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.tick()
+        .catch((err) => this.opts.log(`trail delivery: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(loop, tickMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every active trail. */
+  async tick(now = Date.now()): Promise<void> {
+    const states = await this.app.store.read((tx) => activeStates(tx));
+    for (const state of states) {
+      if (this.stopped) return;
+      const id = `${state.accountId}/${state.trailId}`;
+      const wait = this.backoff.get(id);
+      if (wait && wait.until > now) continue;
+      try {
+        await this.deliverTrail(state);
+        this.backoff.delete(id);
+      } catch (err) {
+        const delay = Math.min(MAX_BACKOFF_MS, (wait?.delay ?? 500) * 2);
+        this.backoff.set(id, { until: Date.now() + delay, delay });
+        await this.recordFailure(state, err);
+      }
+    }
+  }
+
+  private async deliverTrail(seen: DeliveryState): Promise<void> {
+    let state = await this.change(seen, withLease(this.owner));
+    if (!state) return;
+    const [home, ...rest] = state.trailId.split('/');
+    const trail = await this.app.store.read((tx) => getTrailDoc(tx, state!.accountId, home, rest.join('/')));
+    if (!trail) return;
+    for (;;) {
+      let batch = state.pending;
+      let events: StoredEvent[];
+      if (batch) {
+        events = await this.read(batch.from - 1, batch.to);
+      } else {
+        const planned = await this.plan(state, trail);
+        if (!planned) return;
+        if (planned.skipTo !== undefined) {
+          // Nothing this trail takes: only the cursor moves.
+          const to = planned.skipTo;
+          state = await this.change(state, (s) => ({ ...s, cursor: to }));
+          if (!state) return;
+          continue;
+        }
+        batch = planned.batch!;
+        events = planned.events!;
+        const b = batch;
+        state = await this.change(state, (s) => ({ ...s, pending: b }));
+        if (!state) return;
+      }
+      const delivered = await this.writeFiles(trail, batch, events);
+      const deliveredAt = new Date().toISOString();
+      const to = batch.to;
+      state = await this.change(state, (s) => ({
+        ...s,
+        cursor: to,
+        pending: undefined,
+        LatestDeliveryAttemptTime: deliveredAt,
+        ...(delivered.keys.length ? { LatestDeliveryTime: deliveredAt } : {}),
+        LatestDeliveryError: undefined,
+      }));
+      if (!state) return;
+      if (trail.SnsTopicARN && delivered.keys.length) state = await this.notify(state, trail.SnsTopicARN, delivered);
+      if (!state || events.length < MAX_BATCH_EVENTS) return;
+    }
+  }
+
+  /** Journal events in (after, upTo], in sequence order. */
+  private async read(after: number, upTo: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    let from = after;
+    while (from < upTo) {
+      const page = await this.app.store.read((tx) => tx.journal.readAfter(from, Math.min(READ_PAGE, upTo - from)));
+      if (!page.length) break;
+      out.push(...page.filter((e) => e.seq <= upTo));
+      from = page[page.length - 1].seq;
+    }
+    return out;
+  }
+
+  /** The next batch if one is due, or how far the cursor may skip when nothing is selected. */
+  private async plan(state: DeliveryState, trail: TrailDoc): Promise<{ batch?: Batch; events?: StoredEvent[]; skipTo?: number } | undefined> {
+    const limit = state.stopSeq ?? Number.MAX_SAFE_INTEGER;
+    if (state.cursor >= limit) return undefined;
+    const events: StoredEvent[] = [];
+    let bytes = 0;
+    let last = state.cursor;
+    while (events.length < MAX_BATCH_EVENTS && bytes < MAX_BATCH_BYTES && last < limit) {
+      const page = await this.app.store.read((tx) => tx.journal.readAfter(last, Math.min(READ_PAGE, MAX_BATCH_EVENTS - events.length)));
+      for (const e of page) {
+        if (e.seq > limit) break;
+        events.push(e);
+        bytes += e.record.length;
+        last = e.seq;
+      }
+      if (page.length < READ_PAGE || page[page.length - 1].seq > limit) break;
+    }
+    if (!events.length) return undefined;
+    const selected = events.filter((e) => trailTakes(trail, e));
+    if (!selected.length) return { skipTo: last };
+    const full = events.length >= MAX_BATCH_EVENTS || bytes >= MAX_BATCH_BYTES;
+    const oldest = Math.min(...selected.map((e) => e.eventTime.getTime()));
+    const due = full || Date.now() - oldest >= this.opts.intervalSeconds * 1000 || state.cursor + events.length >= limit;
+    if (!due) return undefined;
+    return { batch: { from: state.cursor + 1, to: last, at: new Date().toISOString() }, events };
+  }
+
+  /** One file per region with selected events. */
+  private async writeFiles(trail: TrailDoc, batch: Batch, events: StoredEvent[]): Promise<Delivered> {
+    const byRegion = new Map<string, string[]>();
+    for (const e of events) {
+      if (!trailTakes(trail, e)) continue;
+      const list = byRegion.get(e.region) ?? [];
+      list.push(e.record);
+      byRegion.set(e.region, list);
+    }
+    const bucket = await bucketsFor(this.app.config).open(trail.S3BucketName);
+    const at = new Date(batch.at);
+    const keys: string[] = [];
+    for (const [region, records] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
+      const key = logFileKey(trail.S3KeyPrefix, trail.AccountId, region, at, uniqueString(this.uniqueKey, trail.TrailARN, region, batch.from));
+      await bucket.put(key, logFileBody(records).gzip, { contentType: 'application/json' });
+      keys.push(key);
+    }
+    return { bucket: trail.S3BucketName, keys };
+  }
+
+  /** One notification per file, after the files are committed. */
+  private async notify(state: DeliveryState, topicArn: string, delivered: Delivered): Promise<DeliveryState | undefined> {
+    let error: string | undefined;
+    for (const key of delivered.keys) {
+      const message = JSON.stringify({ s3Bucket: delivered.bucket, s3ObjectKey: [key] });
+      error = (await publish(this.app, topicArn, message, this.opts.baseUrl()).catch((e: Error) => e.message)) ?? error;
+    }
+    const at = new Date().toISOString();
+    return this.change(state, (s) => ({
+      ...s,
+      LatestNotificationAttemptTime: at,
+      ...(error ? { LatestNotificationError: error } : { LatestNotificationTime: at, LatestNotificationError: undefined }),
+    }));
+  }
+
+  private async recordFailure(seen: DeliveryState, err: unknown): Promise<void> {
+    const code = err instanceof BucketError ? err.code : err instanceof Error ? err.message : String(err);
+    if (!(err instanceof BucketError)) this.opts.log(`trail ${seen.trailId}: delivery failed: ${code}`);
+    const current = await this.app.store.read((tx) => getStateById(tx, seen.accountId, seen.trailId));
+    if (!current) return;
+    await this.change(current, (s) => ({ ...s, LatestDeliveryError: code, LatestDeliveryAttemptTime: new Date().toISOString() }));
+  }
+
+  private change(seen: DeliveryState, fn: (s: DeliveryState) => DeliveryState): Promise<DeliveryState | undefined> {
+    return this.app.store.write((tx) => update(tx, seen, this.owner, fn));
+  }
+}

@@ -8,12 +8,17 @@ import * as Chime from '@aws-sdk/client-chime';
 import { startServer } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { lookupAll, recordOf } from './helpers/records.ts';
+import { destroyClients, userWithKey } from './helpers/identity.ts';
+import { domainCall } from './helpers/chime.ts';
 
 let s: TestServer;
 before(async () => {
   s = await startServer();
 });
-after(() => s.close());
+after(async () => {
+  destroyClients();
+  await s.close();
+});
 
 const GUID = '0f3c0e3e-5b1c-4e2a-9c3e-2d1f0a9b8c7d';
 /** One input that carries every required member of every operation (clients send only their own). */
@@ -83,5 +88,28 @@ test('every Chime command is served, answered with a modelled outcome, and recor
     assert.equal(mine.length, 1, `one record of ${name}`);
     assert.equal(mine[0].readOnly, /^(Get|List|Search)/.test(name), `readOnly of ${name}`);
     assert.equal(mine[0].errorCode, outcomes.get(name) === 'ok' ? undefined : outcomes.get(name), `errorCode of ${name}`);
+  }
+});
+
+test('every Chime command, and each domain route, is authorised as chime:<Operation>: a user without permissions is refused', async () => {
+  const creds = await userWithKey(s, 'no-chime-rights');
+  const chime = s.chime({ credentials: creds });
+  for (const [name, Command] of commands) {
+    const err = await chime.send(new Command({ ...KITCHEN_SINK })).catch((e) => e);
+    assert.equal(err.name, 'ForbiddenException', `${name}: ${err.message}`);
+    assert.equal(err.$metadata.httpStatusCode, 403);
+    assert.match(err.message, new RegExp(`chime:${name}\\b`));
+  }
+  for (const [name, method, path] of [
+    ['AddDomain', 'POST', '/accounts/a/domains'],
+    ['ListDomains', 'GET', '/accounts/a/domains'],
+    ['GetDomain', 'GET', '/accounts/a/domains/acme.example'],
+    ['VerifyDomain', 'POST', '/accounts/a/domains/acme.example?operation=verify'],
+    ['DeleteDomain', 'DELETE', '/accounts/a/domains/acme.example'],
+  ]) {
+    const res = await domainCall(s.url, method, path, method === 'POST' && name === 'AddDomain' ? { DomainName: 'acme.example' } : undefined, creds);
+    assert.equal(res.status, 403, name);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'ForbiddenException');
+    assert.match(res.json.Message, new RegExp(`chime:${name}\\b`));
   }
 });

@@ -27,6 +27,10 @@ export interface Config {
   deliveryIntervalSeconds: number;
   /** The S3-compatible server for buckets that are not folders in the data dir. */
   s3?: S3Settings;
+  /** A trail with log file validation writes a digest file this often, per region. */
+  digestIntervalSeconds: number;
+  /** Days a region's digest signing key is used before a new one replaces it. */
+  keyValidityDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +62,8 @@ export const CONFIG_HELP: [string, string, string][] = [
   ['OPENTRAIL_DATABASE_URL', 'unset (SQLite in the data dir)', 'PostgreSQL shared by several processes'],
   ['OPENTRAIL_KEY_FILE', '<data dir>/secret.key', 'key sealing secrets at rest (the same file for every process)'],
   ['OPENTRAIL_DELIVERY_INTERVAL_SECONDS', '5', 'trails write a log file at least this often while events wait'],
+  ['OPENTRAIL_DIGEST_INTERVAL_SECONDS', '3600', 'trails with log file validation write a digest file this often'],
+  ['OPENTRAIL_KEY_VALIDITY_DAYS', '30', 'days a region signing key is used before it is rotated'],
   ['OPENTRAIL_S3_ENDPOINT', 'unset (folder buckets only)', 'S3-compatible server for buckets that are not folders in the data dir'],
   ['OPENTRAIL_S3_REGION', 'us-east-1', 'region to sign S3 requests for'],
   ['OPENTRAIL_S3_ACCESS_KEY_ID, OPENTRAIL_S3_SECRET_ACCESS_KEY', "the SDK's default chain", 'credentials for that server'],
@@ -101,6 +107,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     keyFile: resolve(env.OPENTRAIL_KEY_FILE || join(dataDir, 'secret.key')),
     deliveryIntervalSeconds: integer('OPENTRAIL_DELIVERY_INTERVAL_SECONDS', env.OPENTRAIL_DELIVERY_INTERVAL_SECONDS, 5, 1, 3600),
     s3: s3Settings(env),
+    digestIntervalSeconds: integer('OPENTRAIL_DIGEST_INTERVAL_SECONDS', env.OPENTRAIL_DIGEST_INTERVAL_SECONDS, 3600, 1, 86400),
+    keyValidityDays: integer('OPENTRAIL_KEY_VALIDITY_DAYS', env.OPENTRAIL_KEY_VALIDITY_DAYS, 30, 1, 3650),
   };
 }
 

@@ -212,7 +212,7 @@ test('roles and policies: trust documents, inline and managed policies, URL-enco
   await rejects(admin.send(new GetRoleCommand({ RoleName: 'auditor' })), 'NoSuchEntityException', 'The role with name auditor cannot be found.', 404);
 
   // User policies: an inline allow with a managed one; removing the inline one removes the permission.
-  const ann = await userWithKey(s, 'ann', allow('chime:ListAccounts'), ['arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess']);
+  const ann = await userWithKey(s, 'ann', allow('chime:ListAccounts'), { managed: ['arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess'] });
   assert.deepEqual((await admin.send(new ListUserPoliciesCommand({ UserName: 'ann' }))).PolicyNames, ['inline']);
   assert.equal((await admin.send(new ListAttachedUserPoliciesCommand({ UserName: 'ann' }))).AttachedPolicies!.length, 1);
   assert.equal(decodeURIComponent((await admin.send(new GetUserPolicyCommand({ UserName: 'ann', PolicyName: 'inline' }))).PolicyDocument!), JSON.stringify(allow('chime:ListAccounts')));

@@ -132,7 +132,7 @@ test('a role assumed with MFA makes a Chime call recorded with mfaAuthenticated 
 test('a federated user with a read-only session policy is refused CreateAccount, and the refusal is in Event history', async (t) => {
   const s = await startServer();
   t.after(async () => (destroyClients(), await s.close()));
-  const issuer = await userWithKey(s, 'fed-issuer', allow('sts:GetFederationToken'), [CHIME_FULL]);
+  const issuer = await userWithKey(s, 'fed-issuer', allow('sts:GetFederationToken'), { managed: [CHIME_FULL] });
   const token = await sts(s, { credentials: issuer }).send(new GetFederationTokenCommand({ Name: 'partner-bob', PolicyArns: [{ arn: CHIME_READ_ONLY }] }));
   assert.equal(token.FederatedUser!.Arn, `arn:aws:sts::${ACCOUNT_ID}:federated-user/partner-bob`);
   assert.equal(token.FederatedUser!.FederatedUserId, `${ACCOUNT_ID}:partner-bob`);

@@ -22,10 +22,16 @@ export function destroyClients(): void {
   for (const c of clients.splice(0)) c.destroy();
 }
 
-/** A user with an access key and the given inline policy (or managed policy ARNs). */
-export async function userWithKey(s: TestServer, name: string, policy?: object, managed: string[] = [], creds?: Creds): Promise<Creds> {
+/** A user with an access key, the given inline policy, managed policy ARNs and tags. */
+export async function userWithKey(
+  s: TestServer,
+  name: string,
+  policy?: object,
+  opts: { managed?: string[]; tags?: Record<string, string>; creds?: Creds } = {},
+): Promise<Creds> {
+  const { managed = [], tags = {}, creds } = opts;
   const admin = iam(s, creds ? { credentials: creds } : {});
-  await admin.send(new CreateUserCommand({ UserName: name }));
+  await admin.send(new CreateUserCommand({ UserName: name, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
   if (policy) await admin.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'inline', PolicyDocument: JSON.stringify(policy) }));
   for (const arn of managed) await admin.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }));
   const key = await admin.send(new CreateAccessKeyCommand({ UserName: name }));

@@ -9,8 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app-context.ts';
 import { BucketError, bucketsFor } from '../buckets/index.ts';
+import { logFileEntry, logFilesDelivered } from '../integrity/chains.ts';
+import type { DeliveredLogFile } from '../integrity/chains.ts';
 import { publish } from '../services/sns/deliver.ts';
-import type { StoredEvent } from '../storage/store.ts';
+import type { StoredEvent, Tx } from '../storage/store.ts';
 import { activeStates, getStateById, update, withLease } from './delivery-state.ts';
 import type { Batch, DeliveryState } from './delivery-state.ts';
 import { logFileBody, logFileKey, uniqueString } from './log-files.ts';
@@ -33,6 +35,8 @@ export interface DeliveryOptions {
 interface Delivered {
   bucket: string;
   keys: string[];
+  /** What the trail's digests list about each file (integrity/chains.ts). */
+  files: DeliveredLogFile[];
 }
 
 export class DeliveryWorker {
@@ -118,14 +122,19 @@ export class DeliveryWorker {
       const delivered = await this.writeFiles(trail, batch, events);
       const deliveredAt = new Date().toISOString();
       const to = batch.to;
-      state = await this.change(state, (s) => ({
-        ...s,
-        cursor: to,
-        pending: undefined,
-        LatestDeliveryAttemptTime: deliveredAt,
-        ...(delivered.keys.length ? { LatestDeliveryTime: deliveredAt } : {}),
-        LatestDeliveryError: undefined,
-      }));
+      state = await this.change(
+        state,
+        (s) => ({
+          ...s,
+          cursor: to,
+          pending: undefined,
+          LatestDeliveryAttemptTime: deliveredAt,
+          ...(delivered.keys.length ? { LatestDeliveryTime: deliveredAt } : {}),
+          LatestDeliveryError: undefined,
+        }),
+        // The files join the trail's digest period in the transaction that moves the cursor.
+        (tx) => logFilesDelivered(tx, trail, delivered.files, this.app.config.digestIntervalSeconds * 1000),
+      );
       if (!state) return;
       if (trail.SnsTopicARN && delivered.keys.length) state = await this.notify(state, trail.SnsTopicARN, delivered);
       if (!state || events.length < MAX_BATCH_EVENTS) return;
@@ -167,29 +176,33 @@ export class DeliveryWorker {
     if (!selected.length) return { skipTo: last };
     const full = events.length >= MAX_BATCH_EVENTS || bytes >= MAX_BATCH_BYTES;
     const oldest = Math.min(...selected.map((e) => e.eventTime.getTime()));
-    const due = full || Date.now() - oldest >= this.opts.intervalSeconds * 1000 || state.cursor + events.length >= limit;
+    // After StopLogging, the last events go out at once.
+    const due = full || Date.now() - oldest >= this.opts.intervalSeconds * 1000 || last >= limit;
     if (!due) return undefined;
     return { batch: { from: state.cursor + 1, to: last, at: new Date().toISOString() }, events };
   }
 
   /** One file per region with selected events. */
   private async writeFiles(trail: TrailDoc, batch: Batch, events: StoredEvent[]): Promise<Delivered> {
-    const byRegion = new Map<string, string[]>();
+    const byRegion = new Map<string, StoredEvent[]>();
     for (const e of events) {
       if (!trailTakes(trail, e)) continue;
       const list = byRegion.get(e.region) ?? [];
-      list.push(e.record);
+      list.push(e);
       byRegion.set(e.region, list);
     }
     const bucket = await bucketsFor(this.app.config).open(trail.S3BucketName);
     const at = new Date(batch.at);
     const keys: string[] = [];
-    for (const [region, records] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    const files: DeliveredLogFile[] = [];
+    for (const [region, regionEvents] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
       const key = logFileKey(trail.S3KeyPrefix, trail.AccountId, region, at, uniqueString(this.uniqueKey, trail.TrailARN, region, batch.from));
-      await bucket.put(key, logFileBody(records).gzip, { contentType: 'application/json' });
+      const body = logFileBody(regionEvents.map((e) => e.record));
+      await bucket.put(key, body.gzip, { contentType: 'application/json' });
       keys.push(key);
+      files.push(logFileEntry(trail.S3BucketName, key, region, body.json, regionEvents.map((e) => e.eventTime)));
     }
-    return { bucket: trail.S3BucketName, keys };
+    return { bucket: trail.S3BucketName, keys, files };
   }
 
   /** One notification per file, after the files are committed. */
@@ -215,7 +228,12 @@ export class DeliveryWorker {
     await this.change(current, (s) => ({ ...s, LatestDeliveryError: code, LatestDeliveryAttemptTime: new Date().toISOString() }));
   }
 
-  private change(seen: DeliveryState, fn: (s: DeliveryState) => DeliveryState): Promise<DeliveryState | undefined> {
-    return this.app.store.write((tx) => update(tx, seen, this.owner, fn));
+  /** `also` runs in the same transaction, only when the change applies. */
+  private change(seen: DeliveryState, fn: (s: DeliveryState) => DeliveryState, also?: (tx: Tx) => Promise<void>): Promise<DeliveryState | undefined> {
+    return this.app.store.write(async (tx) => {
+      const next = await update(tx, seen, this.owner, fn);
+      if (next && also) await also(tx);
+      return next;
+    });
   }
 }

@@ -84,8 +84,8 @@ function checkCombination(t: TrailDoc): void {
 }
 
 /** Names are unique among the trails a region sees; a multi-region trail's name in every region. */
-function assertNameFree(trails: TrailDoc[], t: TrailDoc): void {
-  const clash = trails.find((o) => o.TrailARN !== t.TrailARN && o.Name === t.Name && (t.IsMultiRegionTrail || visibleIn(o, t.HomeRegion)));
+function assertNameFree(trails: TrailDoc[], t: TrailDoc, self?: TrailDoc): void {
+  const clash = trails.find((o) => o.TrailARN !== self?.TrailARN && o.Name === t.Name && (t.IsMultiRegionTrail || visibleIn(o, t.HomeRegion)));
   if (clash) throw new TrailAlreadyExistsException(`Trail ${t.Name} already exists for customer: ${t.AccountId}`);
 }
 
@@ -151,7 +151,7 @@ export const UpdateTrail = defineOperation<UpdateTrailRequest, UpdateTrailRespon
     };
     if (input.SnsTopicName !== undefined) trail.SnsTopicARN = input.SnsTopicName ? await checkTopic(ctx.tx, input.SnsTopicName, ctx.accountId, ctx.region) : undefined;
     checkCombination(trail);
-    if (trail.IsMultiRegionTrail && !old.IsMultiRegionTrail) assertNameFree(await allTrails(ctx.tx, ctx.accountId), trail);
+    if (trail.IsMultiRegionTrail && !old.IsMultiRegionTrail) assertNameFree(await allTrails(ctx.tx, ctx.accountId), trail, old);
     if (input.S3BucketName !== undefined || input.S3KeyPrefix !== undefined) await checkBucket(ctx.app, trail.S3BucketName, trail.S3KeyPrefix, ctx.accountId);
     await putTrail(ctx.tx, trail);
     return trailResponse(trail);

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { CONFIG_HELP, ConfigError, loadConfig } from './config.ts';
 import { lookupEventsCommand, UsageError } from './cli/lookup-events.ts';
+import { CliError } from './cli/aws-client.ts';
 import { accountCommand } from './cli/account.ts';
 import { bucketCommand } from './cli/bucket.ts';
 
@@ -62,11 +63,9 @@ try {
     console.error(`opentrail: ${err.message}`);
     process.exit(2);
   }
-  const e = err as { name?: string; message?: string; $metadata?: unknown };
-  if (e.$metadata) {
-    // An AWS error from the server: print it the way the aws CLI does.
-    console.error(`An error occurred (${e.name}): ${e.message}`);
-    process.exit(254);
+  if (err instanceof CliError) {
+    console.error(err.message);
+    process.exit(err.exitCode);
   }
   throw err;
 }

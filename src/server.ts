@@ -20,6 +20,7 @@ import { cloudtrail } from './services/cloudtrail/index.ts';
 import { sns } from './services/sns/index.ts';
 import { ConfirmationSender } from './services/sns/deliver.ts';
 import { DeliveryWorker } from './trails/delivery.ts';
+import { DigestWorker } from './integrity/worker.ts';
 import { bucketsFor } from './buckets/index.ts';
 import { SqliteStore } from './storage/sqlite.ts';
 import { PostgresStore } from './storage/postgres.ts';
@@ -57,6 +58,7 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   const retention = new RetentionJob(store, config.retentionDays, options.log);
   const log = options.log ?? ((m: string) => console.error(m));
   const delivery = new DeliveryWorker(context, { intervalSeconds: config.deliveryIntervalSeconds, baseUrl: () => server.url, log });
+  const digests = new DigestWorker(context, { intervalSeconds: config.digestIntervalSeconds, log });
   const confirmations = new ConfirmationSender(context, () => server.url, log);
 
   const https = config.tlsCert ? { key: readSettingFile('OPENTRAIL_TLS_KEY', config.tlsKey!), cert: readSettingFile('OPENTRAIL_TLS_CERT', config.tlsCert) } : null;
@@ -70,14 +72,15 @@ export async function createServer(config: Config, options: PipelineOptions = {}
     return reply.send(res.body);
   };
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'], url: '*', handler: forward });
-  // The console owns / and /console/**, except signed API requests, which it forwards.
-  await app.register(consolePlugin, { context, pipeline, forward, rawRequest: toRawRequest });
   app.setErrorHandler((err: { statusCode?: number; message: string }, _request, reply) => {
     // Fastify's own refusals (body too large, malformed HTTP) in AWS's JSON error shape.
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const code = status === 413 ? 'RequestEntityTooLargeException' : status < 500 ? 'BadRequestException' : 'InternalFailure';
     reply.code(status).header('x-amzn-errortype', code).send({ message: status < 500 ? err.message : 'Internal failure' });
   });
+  // The console owns / and /console/**, except signed API requests, which it forwards. (Registered
+  // after the error handler: awaiting the registration fixes the routes declared so far.)
+  await app.register(consolePlugin, { context, pipeline, forward, rawRequest: toRawRequest });
 
   const server: Server = {
     app,
@@ -91,12 +94,14 @@ export async function createServer(config: Config, options: PipelineOptions = {}
       server.url = address.replace('[::1]', 'localhost');
       retention.start();
       delivery.start();
+      digests.start();
       confirmations.start();
       return server.url;
     },
     async close() {
       retention.stop();
       await delivery.stop();
+      await digests.stop();
       await confirmations.stop();
       await app.close();
       await store.close();

@@ -173,6 +173,8 @@ test('console actions are API calls made with console credentials, recorded with
   const crossSite = await b.send('POST', '/console/api/call/chime/CreateAccount', { input: { Name: 'csrf' } }, { origin: 'https://evil.example' });
   assert.equal(crossSite.status, 403);
   assert.equal(crossSite.json.error.message, 'Cross-origin request refused.');
+  const huge = await b.send('POST', '/console/api/call/chime/CreateAccount', { input: { Name: 'x'.repeat(11 * 1024 * 1024) } });
+  assert.deepEqual([huge.status, huge.json.error.message], [413, 'Request body is too large']);
   const form = await b.send('POST', '/console/api/call/chime/CreateAccount', undefined, { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': b.csrf });
   assert.equal(form.status, 415);
   assert.equal((await records(s, 'CreateAccount')).length, 1);

@@ -68,6 +68,9 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     if (err instanceof ApiError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err instanceof ConsoleRefusal) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err instanceof BadFilter) return reply.code(400).send({ error: { code: 'InvalidFilter', message: err.message } });
+    // Fastify's own refusals (body too large, malformed request).
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'BadRequest', message: (err as Error).message } });
     request.log.error(err);
     return reply.code(500).send({ error: { code: 'InternalFailure', message: 'Internal failure' } });
   });

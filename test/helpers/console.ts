@@ -20,7 +20,7 @@ export interface ConsolePage {
   page: Page;
   /** Every JavaScript dialog (alert/confirm/prompt) the page opened: injection would show here. */
   dialogs: string[];
-  /** Console errors and CSP violations reported by the page. */
+  /** Script errors and CSP violations reported by the page. */
   errors: string[];
 }
 
@@ -33,7 +33,8 @@ export async function openConsole(browser: Browser, url: string, opts: { userAge
     dialogs.push(d.message());
     void d.dismiss();
   });
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // HTTP errors the console expects (a refused sign-in, a conflict) are not script errors.
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   return { context, page, dialogs, errors };

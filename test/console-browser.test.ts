@@ -1,0 +1,200 @@
+// The console in Chromium, as a newcomer uses it: sign in, administer Chime, find the events
+// by every lookup attribute, read one, download them, create a trail. Screenshots go to
+// test-artifacts/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { FolderBucket } from '../src/buckets/folder.ts';
+import { ACCOUNT_ID, startServer } from './helpers/server.ts';
+import { launchBrowser, openConsole, ROOT_PASSWORD, screenshot, signInAsRoot } from './helpers/console.ts';
+
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) OpentrailConsoleTest/1.0';
+
+/** Applies an Event history filter through the form and returns the event names shown. */
+async function filter(page: Page, key: string, value: string): Promise<string[]> {
+  await page.selectOption('#filter-key', key);
+  await page.fill('#filter-value', value);
+  await Promise.all([page.waitForResponse((r) => r.url().includes('/console/api/events?')), page.press('#filter-value', 'Enter')]);
+  await page.waitForFunction(() => !document.querySelector('.table-box.busy'));
+  return page.locator('#events-table tbody tr td:nth-child(2)').allTextContents();
+}
+
+test('the console, end to end', async (t) => {
+  const s = await startServer({ env: { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD } });
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await s.close();
+  });
+  const c = await openConsole(browser, s.url, { userAgent: UA });
+  const { page } = c;
+  let accountId = '';
+
+  await t.test('a newcomer at / lands on the sign-in page, and signs in as root', async () => {
+    await page.waitForSelector('#password');
+    await screenshot(page, 'console-01-sign-in');
+    await signInAsRoot(page, ACCOUNT_ID, 'not-the-password');
+    await page.waitForSelector('.form-error:not(:empty)');
+    assert.equal(await page.textContent('.form-error'), 'Your authentication information is incorrect. Please try again.');
+    await signInAsRoot(page, ACCOUNT_ID);
+    await page.waitForSelector('#events-table');
+    assert.equal((await page.textContent('.who'))!.trim(), `root @ ${ACCOUNT_ID}`);
+    // Both attempts are in Event history already.
+    const names = await page.locator('#events-table tbody tr td:nth-child(2)').allTextContents();
+    assert.deepEqual(names.filter((n) => n === 'ConsoleLogin').length, 2);
+  });
+
+  await t.test('creates a Chime account, invites a user, resets a PIN', async () => {
+    await page.click('a[href="#/chime"]');
+    await page.click('#create-account');
+    await page.fill('dialog input', 'Acme');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('#invite-users');
+    accountId = decodeURIComponent(page.url().split('/accounts/')[1].split('/')[0]);
+    await page.click('#invite-users');
+    await page.fill('dialog input', 'ann@example.com');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('[data-action=reset-pin]');
+    assert.equal(await page.textContent('tbody tr td:first-child'), 'ann@example.com');
+    await page.click('[data-action=reset-pin]');
+    const pin = await page.textContent('.secret');
+    assert.match(pin!, /^\d{10}$|^\d+$/);
+    await screenshot(page, 'console-02-pin-reset');
+    await page.click('dialog button.primary');
+  });
+
+  await t.test('adds a domain, then the same domain in another account: the conflict is shown', async () => {
+    await page.click('a.tab[href$="/domains"]');
+    await page.click('#add-domain');
+    await page.fill('dialog input', 'acme.example');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('tbody tr [data-action=verify]');
+    await page.goto(`${s.url}/#/chime`);
+    await page.click('#create-account');
+    await page.fill('dialog input', 'Rival');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('#invite-users');
+    await page.click('a.tab[href$="/domains"]');
+    await page.click('#add-domain');
+    await page.fill('dialog input', 'acme.example');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('dialog .form-error:not(:empty)');
+    assert.equal(await page.textContent('dialog .form-error'), 'ConflictException: Request could not be completed due to a conflict');
+    await screenshot(page, 'console-03-domain-conflict');
+    await page.click('dialog button.ghost');
+  });
+
+  let asiaKey = '';
+  let resetEventId = '';
+  await t.test('finds those events by each of the 8 lookup attributes', async () => {
+    await page.click('a[href="#/events"]');
+    await page.waitForSelector('#events-table');
+    assert.deepEqual(await filter(page, 'EventName', 'AddDomain'), ['AddDomain', 'AddDomain']);
+    assert.equal(await page.locator('#events-table tbody tr.failed .badge.error').textContent(), 'ConflictException');
+    const resets = await filter(page, 'EventName', 'ResetPersonalPIN');
+    assert.deepEqual(resets, ['ResetPersonalPIN']);
+    resetEventId = (await page.getAttribute('#events-table tbody tr', 'data-event-id'))!;
+    await page.click('#events-table tbody tr');
+    const record = JSON.parse((await page.textContent('.panel pre.json'))!);
+    asiaKey = record.userIdentity.accessKeyId;
+    assert.match(asiaKey, /^ASIA/);
+    assert.equal(record.sessionCredentialFromConsole, 'true');
+    assert.equal(record.userAgent, UA);
+    await page.keyboard.press('Escape');
+
+    assert.deepEqual(await filter(page, 'EventId', resetEventId), ['ResetPersonalPIN']);
+    const byUser = await filter(page, 'Username', 'root');
+    for (const n of ['ConsoleLogin', 'CreateAccount', 'InviteUsers', 'ResetPersonalPIN', 'AddDomain']) assert.ok(byUser.includes(n), n);
+    const bySource = await filter(page, 'EventSource', 'chime.amazonaws.com');
+    assert.ok(bySource.includes('InviteUsers') && !bySource.includes('ConsoleLogin') && !bySource.includes('LookupEvents'));
+    const byType = await filter(page, 'ResourceType', 'AWS::Chime::Domain');
+    assert.deepEqual(byType, ['AddDomain', 'AddDomain']);
+    const byName = await filter(page, 'ResourceName', accountId);
+    for (const n of ['CreateAccount', 'InviteUsers', 'ResetPersonalPIN', 'AddDomain']) assert.ok(byName.includes(n), n);
+    const writes = await filter(page, 'ReadOnly', 'false');
+    assert.ok(writes.includes('CreateAccount') && !writes.includes('ListUsers') && !writes.includes('LookupEvents'));
+    const byKey = await filter(page, 'AccessKeyId', asiaKey);
+    assert.ok(byKey.includes('CreateAccount') && !byKey.includes('ConsoleLogin'));
+    // The read-only toggle hides reads whatever the attribute.
+    await filter(page, 'EventSource', 'chime.amazonaws.com');
+    await Promise.all([page.waitForResponse((r) => r.url().includes('hideReadOnly=1')), page.check('#filter-hide-ro')]);
+    await page.waitForFunction(() => !document.querySelector('.table-box.busy'));
+    const hidden = await page.locator('#events-table tbody tr td:nth-child(2)').allTextContents();
+    assert.ok(hidden.includes('CreateAccount') && !hidden.includes('ListUsers') && !hidden.includes('GetAccount'));
+    await page.uncheck('#filter-hide-ro');
+  });
+
+  await t.test('opens an event: the full record in a side panel', async () => {
+    await filter(page, 'EventName', 'AddDomain');
+    await page.click('#events-table tbody tr.failed');
+    await page.waitForSelector('.panel:not([hidden]) pre.json');
+    const record = JSON.parse((await page.textContent('.panel pre.json'))!);
+    assert.equal(record.errorCode, 'ConflictException');
+    assert.equal(record.errorMessage, 'Request could not be completed due to a conflict');
+    assert.equal(record.eventSource, 'chime.amazonaws.com');
+    assert.ok(await page.locator('.panel pre.json span.k').count() > 10, 'keys are highlighted');
+    await screenshot(page, 'console-04-event-record');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('.panel'), true);
+  });
+
+  await t.test('downloads every matching event as CSV and as JSON', async () => {
+    await filter(page, 'EventSource', 'chime.amazonaws.com');
+    const expected = await s.server.context.store.read((tx) =>
+      tx.journal.lookup({ accountId: ACCOUNT_ID, region: 'us-east-1', category: 'Management', attribute: { key: 'EventSource', value: 'chime.amazonaws.com' }, startTime: new Date(0), endTime: new Date(Date.now() + 60_000), limit: 1000 }),
+    );
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    assert.match(csvDownload.suggestedFilename(), /^event-history-.*\.csv$/);
+    const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\r\n');
+    assert.equal(csv[0], '"Event ID","Event time","User name","Event name","Event source","Resource type","Resource name","Error code","Read-only","AWS access key","Source IP address","User agent","AWS region"');
+    assert.equal(csv.length - 1, expected.length);
+    const conflict = csv.find((l) => l.includes('"ConflictException"'))!;
+    assert.match(conflict, /"AddDomain","chime\.amazonaws\.com","AWS::Chime::Account, AWS::Chime::Domain","[^"]+, acme\.example","ConflictException","false","ASIA\w+","127\.0\.0\.1","Mozilla\/5\.0 \(X11; Linux x86_64\) OpentrailConsoleTest\/1\.0","us-east-1"$/);
+
+    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+    const json = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8'));
+    assert.deepEqual(
+      json.Records.map((r: { eventID: string }) => r.eventID),
+      expected.map((e) => e.eventId),
+    );
+    assert.ok(json.Records.every((r: { eventSource: string }) => r.eventSource === 'chime.amazonaws.com'));
+  });
+
+  await t.test('creates a trail and sees its status', async () => {
+    await new FolderBucket(s.dataDir, 'console-trail-bucket').create();
+    await page.click('a[href="#/trails"]');
+    await page.waitForSelector('#create-trail');
+    await page.click('#create-trail');
+    await page.fill('dialog input[name=Name]', 'console-trail');
+    await page.fill('dialog input[name=S3BucketName]', 'console-trail-bucket');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('tbody tr [data-action=toggle-logging]', { timeout: 5000 }).catch(async (e) => {
+      await screenshot(page, 'console-05-trails-failed');
+      throw e;
+    });
+    const row = page.locator('tbody tr', { hasText: 'console-trail' });
+    assert.equal(await row.locator('td:nth-child(2)').textContent(), 'Logging');
+    assert.equal(await row.locator('td:nth-child(4)').textContent(), 'All regions');
+    await screenshot(page, 'console-05-trails');
+    await row.locator('[data-action=toggle-logging]').click();
+    await page.waitForFunction(() => document.querySelector('tbody tr td:nth-child(2)')?.textContent === 'Stopped');
+  });
+
+  await t.test('dark theme, and no script error anywhere', async () => {
+    await page.click('a[href="#/events"]');
+    await page.waitForSelector('#events-table');
+    await page.click('button[aria-label="Toggle theme"]');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    await page.waitForTimeout(300);
+    await screenshot(page, 'console-06-dark');
+    assert.deepEqual(c.errors, []);
+    assert.deepEqual(c.dialogs, []);
+  });
+
+  await t.test('signs out', async () => {
+    await page.click('#sign-out');
+    await page.waitForSelector('#password');
+    assert.equal((await page.request.get(`${s.url}/console/api/events`)).status(), 401);
+  });
+});

@@ -10,21 +10,13 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { AttachRolePolicyCommand, CreateRoleCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { ACCOUNT_ID, startServer } from './helpers/server.ts';
-import { allow, asCreds, destroyClients, iam, sts, userWithKey } from './helpers/identity.ts';
+import { allow, asCreds, destroyClients, iam, sts, userWithKey, rejectsWith } from './helpers/identity.ts';
 import type { Creds } from './helpers/identity.ts';
 import { lookupAll, recordOf } from './helpers/records.ts';
 import { lookupUsername, userIdentity } from '../src/audit/user-identity.ts';
 import { issueConsoleSession } from '../src/iam/console-session.ts';
 import { findUser, tagMap } from '../src/iam/entities.ts';
 
-async function rejects(p: Promise<unknown>, name: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 const isoSeconds = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
@@ -39,7 +31,7 @@ test('Root, IAMUser, IAMUser session and console session identities, each found 
   const session = asCreds((await sts(s, { credentials: hal }).send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!);
   await s.chime({ credentials: session }).send(new CreateAccountCommand({ Name: 'by-hal-session' }));
   // Session credentials without MFA may not call IAM, whatever the user's policies say.
-  await rejects(iam(s, { credentials: session }).send(new ListUsersCommand({})), 'AccessDenied', /user\/hal is not authorized to perform: iam:ListUsers/);
+  await rejectsWith(iam(s, { credentials: session }).send(new ListUsersCommand({})), 'AccessDenied', /user\/hal is not authorized to perform: iam:ListUsers/);
   await iam(s, { credentials: hal }).send(new ListUsersCommand({}));
 
   const web = await s.server.context.store.write(async (tx) => {
@@ -101,18 +93,18 @@ test('conditions on the caller: principal tags, MFA, source IP; explicit deny wi
     ],
   };
   const untagged = await userWithKey(s, 'ivy', policy);
-  await rejects(s.chime({ credentials: untagged }).send(new ListAccountsCommand({})), 'ForbiddenException', /user\/ivy is not authorized to perform: chime:ListAccounts because no identity-based policy allows/);
+  await rejectsWith(s.chime({ credentials: untagged }).send(new ListAccountsCommand({})), 'ForbiddenException', /user\/ivy is not authorized to perform: chime:ListAccounts because no identity-based policy allows/);
   const jo = await userWithKey(s, 'jo', policy, { tags: { team: 'voice' } });
   const created = await s.chime({ credentials: jo }).send(new CreateAccountCommand({ Name: 'tagged' }));
   const AccountId = created.Account!.AccountId;
   // Long-term keys carry no MFA key at all: BoolIfExists treats that as "false".
-  await rejects(
+  await rejectsWith(
     s.chime({ credentials: jo }).send(new DeleteAccountCommand({ AccountId })),
     'ForbiddenException',
     `User: arn:aws:iam::${ACCOUNT_ID}:user/jo is not authorized to perform: chime:DeleteAccount with an explicit deny in an identity-based policy`,
   );
   // Tests call from 127.0.0.1, outside 10.0.0.0/8.
-  await rejects(s.chime({ credentials: jo }).send(new UpdateAccountCommand({ AccountId, Name: 'renamed' })), 'ForbiddenException', /chime:UpdateAccount with an explicit deny/);
+  await rejectsWith(s.chime({ credentials: jo }).send(new UpdateAccountCommand({ AccountId, Name: 'renamed' })), 'ForbiddenException', /chime:UpdateAccount with an explicit deny/);
   await s.chime({ credentials: jo }).send(new GetAccountCommand({ AccountId }));
   const refused = (await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'jo' }] })).map(recordOf).filter((r) => r.errorCode);
   assert.deepEqual(refused.map((r) => [r.eventName, r.errorCode]).sort(), [['DeleteAccount', 'ForbiddenException'], ['UpdateAccount', 'ForbiddenException']]);
@@ -141,8 +133,8 @@ test('cross-account: a role of an account made with `opentrail account create` i
 
   const kim = await userWithKey(s, 'kim', allow('sts:AssumeRole', roleArn));
   const lou = await userWithKey(s, 'lou', allow('sts:AssumeRole', roleArn));
-  await rejects(sts(s, { credentials: kim }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'kim' })), 'AccessDenied', /sts:AssumeRole on resource: arn:aws:iam::210987654321:role\/partner$/);
-  await rejects(sts(s, { credentials: lou }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'lou', ExternalId: 'acme-42' })), 'AccessDenied', /user\/lou is not authorized/);
+  await rejectsWith(sts(s, { credentials: kim }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'kim' })), 'AccessDenied', /sts:AssumeRole on resource: arn:aws:iam::210987654321:role\/partner$/);
+  await rejectsWith(sts(s, { credentials: lou }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'lou', ExternalId: 'acme-42' })), 'AccessDenied', /user\/lou is not authorized/);
   const assumed = await sts(s, { credentials: kim }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'kim-at-partner', ExternalId: 'acme-42' }));
   const roleCreds = asCreds(assumed.Credentials!);
   await s.chime({ credentials: roleCreds }).send(new CreateAccountCommand({ Name: 'made-across' }));

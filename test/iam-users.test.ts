@@ -34,19 +34,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { ListAccountsCommand } from '@aws-sdk/client-chime';
 import { ACCOUNT_ID, aws, ROOT, startServer } from './helpers/server.ts';
-import { allow, destroyClients, iam, userWithKey } from './helpers/identity.ts';
+import { allow, destroyClients, iam, userWithKey, rejectsWith } from './helpers/identity.ts';
 import { lookupAll, recordOf } from './helpers/records.ts';
 import { verifyIamUserPassword } from '../src/iam/console-session.ts';
 
-async function rejects(p: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
 
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT_ID }, Action: 'sts:AssumeRole' }] });
 
@@ -58,14 +49,14 @@ test('users: create, get, list with paging and prefixes, rename, and the errors 
   assert.equal(created.User!.Arn, `arn:aws:iam::${ACCOUNT_ID}:user/ops/dana`);
   assert.match(created.User!.UserId!, /^AIDA[A-Z2-7]{17}$/);
   assert.deepEqual(created.User!.Tags, [{ Key: 'dept', Value: 'ops' }]);
-  await rejects(admin.send(new CreateUserCommand({ UserName: 'DANA' })), 'EntityAlreadyExistsException', 'User with name DANA already exists.', 409);
-  await rejects(
+  await rejectsWith(admin.send(new CreateUserCommand({ UserName: 'DANA' })), 'EntityAlreadyExistsException', 'User with name DANA already exists.', 409);
+  await rejectsWith(
     admin.send(new CreateUserCommand({ UserName: 'bad name!' })),
     'ValidationError',
     "1 validation error detected: Value 'bad name!' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\w+=,.@-]+$",
     400,
   );
-  await rejects(admin.send(new GetUserCommand({ UserName: 'nobody' })), 'NoSuchEntityException', 'The user with name nobody cannot be found.', 404);
+  await rejectsWith(admin.send(new GetUserCommand({ UserName: 'nobody' })), 'NoSuchEntityException', 'The user with name nobody cannot be found.', 404);
   for (const name of ['erin', 'fay', 'gus']) await admin.send(new CreateUserCommand({ UserName: name }));
 
   const first = await admin.send(new ListUsersCommand({ MaxItems: 3 }));
@@ -75,7 +66,7 @@ test('users: create, get, list with paging and prefixes, rename, and the errors 
   assert.deepEqual(second.Users!.map((u) => u.UserName), ['gus']);
   assert.equal(second.IsTruncated, false);
   // A Marker belongs to its query: another PathPrefix cannot use it.
-  await rejects(admin.send(new ListUsersCommand({ PathPrefix: '/ops/', Marker: first.Marker })), 'InvalidInputException', 'Invalid Marker.', 400);
+  await rejectsWith(admin.send(new ListUsersCommand({ PathPrefix: '/ops/', Marker: first.Marker })), 'InvalidInputException', 'Invalid Marker.', 400);
   assert.deepEqual((await admin.send(new ListUsersCommand({ PathPrefix: '/ops/' }))).Users!.map((u) => u.UserName), ['dana']);
 
   // Root's own GetUser.
@@ -90,7 +81,7 @@ test('users: create, get, list with paging and prefixes, rename, and the errors 
   const erin = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
   const self = await iam(s, { credentials: erin }).send(new GetUserCommand({}));
   assert.equal(self.User!.Arn, `arn:aws:iam::${ACCOUNT_ID}:user/x/erin2`);
-  await rejects(
+  await rejectsWith(
     iam(s, { credentials: erin }).send(new GetUserCommand({ UserName: 'dana' })),
     'AccessDenied',
     `User: arn:aws:iam::${ACCOUNT_ID}:user/x/erin2 is not authorized to perform: iam:GetUser on resource: arn:aws:iam::${ACCOUNT_ID}:user/ops/dana because no identity-based policy allows the iam:GetUser action`,
@@ -120,7 +111,7 @@ test('access keys: two per user, listed without secrets; the secret is shown onc
   const k2 = await admin.send(new CreateAccessKeyCommand({ UserName: 'kim' }));
   assert.match(k1.AccessKey!.AccessKeyId!, /^AKIA[A-Z2-7]{16}$/);
   assert.equal(k1.AccessKey!.Status, 'Active');
-  await rejects(admin.send(new CreateAccessKeyCommand({ UserName: 'kim' })), 'LimitExceededException', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);
+  await rejectsWith(admin.send(new CreateAccessKeyCommand({ UserName: 'kim' })), 'LimitExceededException', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);
   const listed = await admin.send(new ListAccessKeysCommand({ UserName: 'kim' }));
   assert.deepEqual(listed.AccessKeyMetadata!.map((k) => [k.UserName, k.AccessKeyId, k.Status]), [
     ['kim', k1.AccessKey!.AccessKeyId, 'Active'],
@@ -144,12 +135,12 @@ test('login profiles keep only a hash: the password is checked, never recorded',
   t.after(async () => (destroyClients(), await s.close()));
   const admin = iam(s);
   await admin.send(new CreateUserCommand({ UserName: 'lee' }));
-  await rejects(admin.send(new CreateLoginProfileCommand({ UserName: 'lee', Password: 'short' })), 'PasswordPolicyViolationException', 'Password should have a minimum length of 8', 400);
+  await rejectsWith(admin.send(new CreateLoginProfileCommand({ UserName: 'lee', Password: 'short' })), 'PasswordPolicyViolationException', 'Password should have a minimum length of 8', 400);
   const password = 'Correct-Horse-9';
   const profile = await admin.send(new CreateLoginProfileCommand({ UserName: 'lee', Password: password, PasswordResetRequired: true }));
   assert.equal(profile.LoginProfile!.UserName, 'lee');
   assert.equal(profile.LoginProfile!.PasswordResetRequired, true);
-  await rejects(admin.send(new CreateLoginProfileCommand({ UserName: 'lee', Password: password })), 'EntityAlreadyExistsException', 'Login Profile for user lee already exists.', 409);
+  await rejectsWith(admin.send(new CreateLoginProfileCommand({ UserName: 'lee', Password: password })), 'EntityAlreadyExistsException', 'Login Profile for user lee already exists.', 409);
 
   const store = s.server.context.store;
   const verified = await verifyIamUserPassword(store, ACCOUNT_ID, 'lee', password);
@@ -162,7 +153,7 @@ test('login profiles keep only a hash: the password is checked, never recorded',
   assert.equal((await verifyIamUserPassword(store, ACCOUNT_ID, 'lee', 'Another-Pass-7'))?.passwordResetRequired, false);
   await admin.send(new DeleteLoginProfileCommand({ UserName: 'lee' }));
   assert.equal(await verifyIamUserPassword(store, ACCOUNT_ID, 'lee', 'Another-Pass-7'), undefined);
-  await rejects(admin.send(new DeleteLoginProfileCommand({ UserName: 'lee' })), 'NoSuchEntityException', 'Login Profile for User lee cannot be found.', 404);
+  await rejectsWith(admin.send(new DeleteLoginProfileCommand({ UserName: 'lee' })), 'NoSuchEntityException', 'Login Profile for User lee cannot be found.', 404);
 
   const records = (await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: 'lee' }] })).map(recordOf);
   const creates = records.filter((r) => r.eventName === 'CreateLoginProfile');
@@ -176,7 +167,7 @@ test('roles and policies: trust documents, inline and managed policies, URL-enco
   const s = await startServer();
   t.after(async () => (destroyClients(), await s.close()));
   const admin = iam(s);
-  await rejects(
+  await rejectsWith(
     admin.send(new CreateRoleCommand({ RoleName: 'broken', AssumeRolePolicyDocument: '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}' })),
     'MalformedPolicyDocumentException',
     'AssumeRolepolicy contained an invalid principal element',
@@ -193,23 +184,23 @@ test('roles and policies: trust documents, inline and managed policies, URL-enco
   assert.deepEqual((await admin.send(new ListRolesCommand({}))).Roles!.map((r) => r.RoleName), ['auditor']);
 
   const doc = JSON.stringify(allow('cloudtrail:LookupEvents'));
-  await rejects(admin.send(new PutRolePolicyCommand({ RoleName: 'auditor', PolicyName: 'p', PolicyDocument: '{"Statement":[{"Effect":"Allow","Action":"x","Resource":"*"}]}' })), 'MalformedPolicyDocumentException', 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.', 400);
+  await rejectsWith(admin.send(new PutRolePolicyCommand({ RoleName: 'auditor', PolicyName: 'p', PolicyDocument: '{"Statement":[{"Effect":"Allow","Action":"x","Resource":"*"}]}' })), 'MalformedPolicyDocumentException', 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.', 400);
   await admin.send(new PutRolePolicyCommand({ RoleName: 'auditor', PolicyName: 'lookup', PolicyDocument: doc }));
   const inline = await admin.send(new GetRolePolicyCommand({ RoleName: 'auditor', PolicyName: 'lookup' }));
   assert.equal(decodeURIComponent(inline.PolicyDocument!), doc);
   assert.deepEqual((await admin.send(new ListRolePoliciesCommand({ RoleName: 'auditor' }))).PolicyNames, ['lookup']);
-  await rejects(admin.send(new GetRolePolicyCommand({ RoleName: 'auditor', PolicyName: 'nope' })), 'NoSuchEntityException', 'The role policy with name nope cannot be found.', 404);
-  await rejects(admin.send(new AttachRolePolicyCommand({ RoleName: 'auditor', PolicyArn: 'arn:aws:iam::aws:policy/NoSuchPolicy' })), 'NoSuchEntityException', 'Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.', 404);
+  await rejectsWith(admin.send(new GetRolePolicyCommand({ RoleName: 'auditor', PolicyName: 'nope' })), 'NoSuchEntityException', 'The role policy with name nope cannot be found.', 404);
+  await rejectsWith(admin.send(new AttachRolePolicyCommand({ RoleName: 'auditor', PolicyArn: 'arn:aws:iam::aws:policy/NoSuchPolicy' })), 'NoSuchEntityException', 'Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.', 404);
   await admin.send(new AttachRolePolicyCommand({ RoleName: 'auditor', PolicyArn: 'arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess' }));
   assert.deepEqual((await admin.send(new ListAttachedRolePoliciesCommand({ RoleName: 'auditor' }))).AttachedPolicies, [
     { PolicyName: 'AWSCloudTrail_ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess' },
   ]);
-  await rejects(admin.send(new DeleteRoleCommand({ RoleName: 'auditor' })), 'DeleteConflictException', 'Cannot delete entity, must delete policies first.', 409);
+  await rejectsWith(admin.send(new DeleteRoleCommand({ RoleName: 'auditor' })), 'DeleteConflictException', 'Cannot delete entity, must delete policies first.', 409);
   await admin.send(new DeleteRolePolicyCommand({ RoleName: 'auditor', PolicyName: 'lookup' }));
-  await rejects(admin.send(new DeleteRoleCommand({ RoleName: 'auditor' })), 'DeleteConflictException', 'Cannot delete entity, must detach all policies first.', 409);
+  await rejectsWith(admin.send(new DeleteRoleCommand({ RoleName: 'auditor' })), 'DeleteConflictException', 'Cannot delete entity, must detach all policies first.', 409);
   await admin.send(new DetachRolePolicyCommand({ RoleName: 'auditor', PolicyArn: 'arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess' }));
   await admin.send(new DeleteRoleCommand({ RoleName: 'auditor' }));
-  await rejects(admin.send(new GetRoleCommand({ RoleName: 'auditor' })), 'NoSuchEntityException', 'The role with name auditor cannot be found.', 404);
+  await rejectsWith(admin.send(new GetRoleCommand({ RoleName: 'auditor' })), 'NoSuchEntityException', 'The role with name auditor cannot be found.', 404);
 
   // User policies: an inline allow with a managed one; removing the inline one removes the permission.
   const ann = await userWithKey(s, 'ann', allow('chime:ListAccounts'), { managed: ['arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess'] });
@@ -219,14 +210,14 @@ test('roles and policies: trust documents, inline and managed policies, URL-enco
   await admin.send(new AttachUserPolicyCommand({ UserName: 'ann', PolicyArn: 'arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess' }));
   await s.chime({ credentials: ann }).send(new ListAccountsCommand({}));
   await admin.send(new DeleteUserPolicyCommand({ UserName: 'ann', PolicyName: 'inline' }));
-  await rejects(s.chime({ credentials: ann }).send(new ListAccountsCommand({})), 'ForbiddenException', /is not authorized to perform: chime:ListAccounts/, 403);
+  await rejectsWith(s.chime({ credentials: ann }).send(new ListAccountsCommand({})), 'ForbiddenException', /is not authorized to perform: chime:ListAccounts/, 403);
 });
 
 test('the account alias names root in records', async (t) => {
   const s = await startServer();
   t.after(async () => (destroyClients(), await s.close()));
   const admin = iam(s);
-  await rejects(
+  await rejectsWith(
     admin.send(new CreateAccountAliasCommand({ AccountAlias: 'Bad--Alias' })),
     'ValidationError',
     /^1 validation error detected: Value 'Bad--Alias' at 'accountAlias' failed to satisfy constraint/,

@@ -8,27 +8,18 @@ import { DeleteAccessKeyCommand, DeleteUserCommand, DeleteUserPolicyCommand, Upd
 import { GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { ACCOUNT_ID, startServer } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
-import { allow, asCreds, destroyClients, iam, sts, userWithKey } from './helpers/identity.ts';
+import { allow, asCreds, destroyClients, iam, sts, userWithKey, rejectsWith } from './helpers/identity.ts';
 import type { Creds } from './helpers/identity.ts';
 import { lookupAll, recordOf } from './helpers/records.ts';
 import { signedRequest } from './helpers/signing.ts';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
-async function rejects(p: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
 
 /** Refused by STS (query: InvalidClientTokenId) and by Chime (rest-json: UnrecognizedClientException). */
 async function refusedEverywhere(s: TestServer, credentials: Creds): Promise<void> {
-  await rejects(sts(s, { credentials }).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', INVALID_TOKEN, 403);
-  await rejects(s.chime({ credentials }).send(new ListAccountsCommand({})), 'UnrecognizedClientException', INVALID_TOKEN, 403);
+  await rejectsWith(sts(s, { credentials }).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', INVALID_TOKEN, 403);
+  await rejectsWith(s.chime({ credentials }).send(new ListAccountsCommand({})), 'UnrecognizedClientException', INVALID_TOKEN, 403);
 }
 
 /** Makes a session expire now, as 15 minutes of waiting would. */
@@ -67,7 +58,7 @@ test("a deleted user's key and session credentials are refused", async (t) => {
   const erin = await userWithKey(s, 'erin', allow(['chime:List*', 'sts:GetSessionToken']));
   const session = asCreds((await sts(s, { credentials: erin }).send(new GetSessionTokenCommand({}))).Credentials!);
   await s.chime({ credentials: session }).send(new ListAccountsCommand({}));
-  await rejects(iam(s).send(new DeleteUserCommand({ UserName: 'erin' })), 'DeleteConflictException', 'Cannot delete entity, must delete access keys first.', 409);
+  await rejectsWith(iam(s).send(new DeleteUserCommand({ UserName: 'erin' })), 'DeleteConflictException', 'Cannot delete entity, must delete access keys first.', 409);
   await iam(s).send(new DeleteAccessKeyCommand({ UserName: 'erin', AccessKeyId: erin.accessKeyId }));
   await iam(s).send(new DeleteUserPolicyCommand({ UserName: 'erin', PolicyName: 'inline' }));
   await iam(s).send(new DeleteUserCommand({ UserName: 'erin' }));
@@ -80,7 +71,7 @@ test('an expired session is refused with ExpiredToken, and a wrong or missing to
   t.after(async () => (destroyClients(), await s.close()));
   const fay = await userWithKey(s, 'fay', allow(['chime:List*', 'sts:GetSessionToken']));
   const session = asCreds((await sts(s, { credentials: fay }).send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!);
-  await rejects(sts(s, { credentials: fay }).send(new GetSessionTokenCommand({ DurationSeconds: 899 })), 'ValidationError', "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", 400);
+  await rejectsWith(sts(s, { credentials: fay }).send(new GetSessionTokenCommand({ DurationSeconds: 899 })), 'ValidationError', "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", 400);
 
   await refusedEverywhere(s, { ...session, sessionToken: `${session.sessionToken!.slice(0, -4)}AAAA` });
   await refusedEverywhere(s, { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey });
@@ -89,8 +80,8 @@ test('an expired session is refused with ExpiredToken, and a wrong or missing to
 
   await s.chime({ credentials: session }).send(new ListAccountsCommand({}));
   await expire(s, session.accessKeyId);
-  await rejects(sts(s, { credentials: session }).send(new GetCallerIdentityCommand({})), 'ExpiredToken', 'The security token included in the request is expired', 403);
-  await rejects(s.chime({ credentials: session }).send(new ListAccountsCommand({})), 'ExpiredTokenException', 'The security token included in the request is expired', 403);
+  await rejectsWith(sts(s, { credentials: session }).send(new GetCallerIdentityCommand({})), 'ExpiredToken', 'The security token included in the request is expired', 403);
+  await rejectsWith(s.chime({ credentials: session }).send(new ListAccountsCommand({})), 'ExpiredTokenException', 'The security token included in the request is expired', 403);
   // The refusal is recorded with the caller it names, in each protocol's words.
   const records = (await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: session.accessKeyId }] })).map(recordOf);
   assert.deepEqual(

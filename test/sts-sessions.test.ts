@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { ACCOUNT_ID, aws, startServer } from './helpers/server.ts';
-import { allow, asCreds, currentCode, destroyClients, iam, mfaCodes, sts, userWithKey } from './helpers/identity.ts';
+import { allow, asCreds, currentCode, destroyClients, iam, mfaCodes, sts, userWithKey, rejectsWith } from './helpers/identity.ts';
 import { lookupAll, recordOf } from './helpers/records.ts';
 
 const CHIME_READ_ONLY = 'arn:aws:iam::aws:policy/AmazonChimeReadOnly';
@@ -28,15 +28,6 @@ const trustAccount = (condition?: object) =>
     Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }],
   });
 
-async function rejects(p: Promise<unknown>, name: string, message?: string | RegExp, status?: number): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else if (message) assert.match(e.message, message);
-    if (status) assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
 
 test('a role assumed with MFA makes a Chime call recorded with mfaAuthenticated "true" and the role as sessionIssuer', async (t) => {
   const s = await startServer();
@@ -47,7 +38,7 @@ test('a role assumed with MFA makes a Chime call recorded with mfaAuthenticated 
   assert.match(seed, /^[A-Z2-7]{32}$/);
   const serial = device.VirtualMFADevice!.SerialNumber!;
   assert.equal(serial, `arn:aws:iam::${ACCOUNT_ID}:mfa/alice-phone`);
-  await rejects(
+  await rejectsWith(
     iam(s).send(new EnableMFADeviceCommand({ UserName: 'alice', SerialNumber: serial, AuthenticationCode1: '000000', AuthenticationCode2: '000001' })),
     // The JS SDK names a modelled query error by its shape (the wire code is InvalidAuthenticationCode).
     'InvalidAuthenticationCodeException',
@@ -66,8 +57,8 @@ test('a role assumed with MFA makes a Chime call recorded with mfaAuthenticated 
 
   // The trust policy asks for MFA: without it, no credentials.
   const denied = `User: arn:aws:iam::${ACCOUNT_ID}:user/alice is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;
-  await rejects(sts(s, { credentials: alice }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ops-session' })), 'AccessDenied', denied, 403);
-  await rejects(
+  await rejectsWith(sts(s, { credentials: alice }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ops-session' })), 'AccessDenied', denied, 403);
+  await rejectsWith(
     sts(s, { credentials: alice }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ops-session', SerialNumber: serial, TokenCode: '123456' })),
     'AccessDenied',
     'MultiFactorAuthentication failed with invalid MFA one time pass code. ',
@@ -77,7 +68,7 @@ test('a role assumed with MFA makes a Chime call recorded with mfaAuthenticated 
   const assumed = await sts(s, { credentials: alice }).send(
     new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ops-session', SerialNumber: serial, TokenCode: code, DurationSeconds: 900 }),
   );
-  await rejects(
+  await rejectsWith(
     sts(s, { credentials: alice }).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'again', SerialNumber: serial, TokenCode: code })),
     'AccessDenied',
     /MultiFactorAuthentication failed/,
@@ -93,7 +84,7 @@ test('a role assumed with MFA makes a Chime call recorded with mfaAuthenticated 
   assert.deepEqual([who.Arn, who.UserId, who.Account], [assumed.AssumedRoleUser!.Arn, assumed.AssumedRoleUser!.AssumedRoleId, ACCOUNT_ID]);
   const created = await s.chime({ credentials: roleCreds }).send(new CreateAccountCommand({ Name: 'mfa-made' }));
   // The role has Chime permissions only.
-  await rejects(iam(s, { credentials: roleCreds }).send(new ListUsersCommand({})), 'AccessDenied', /assumed-role\/ChimeAdmin\/ops-session is not authorized to perform: iam:ListUsers/);
+  await rejectsWith(iam(s, { credentials: roleCreds }).send(new ListUsersCommand({})), 'AccessDenied', /assumed-role\/ChimeAdmin\/ops-session is not authorized to perform: iam:ListUsers/);
 
   const events = await s.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'ops-session' }] }));
   const record = events.Events!.map(recordOf).find((r) => r.eventName === 'CreateAccount')!;
@@ -141,10 +132,10 @@ test('a federated user with a read-only session policy is refused CreateAccount,
   await s.chime({ credentials: bob }).send(new ListAccountsCommand({}));
   const refused = s.chime({ credentials: bob }).send(new CreateAccountCommand({ Name: 'not-allowed' }));
   const message = `User: arn:aws:sts::${ACCOUNT_ID}:federated-user/partner-bob is not authorized to perform: chime:CreateAccount because no session policy allows the chime:CreateAccount action`;
-  await rejects(refused, 'ForbiddenException', message, 403);
+  await rejectsWith(refused, 'ForbiddenException', message, 403);
   // Federated users may not call IAM, nor STS but GetCallerIdentity.
-  await rejects(iam(s, { credentials: bob }).send(new ListUsersCommand({})), 'AccessDenied');
-  await rejects(
+  await rejectsWith(iam(s, { credentials: bob }).send(new ListUsersCommand({})), 'AccessDenied');
+  await rejectsWith(
     sts(s, { credentials: bob }).send(new GetSessionTokenCommand({})),
     'AccessDenied',
     `User: arn:aws:sts::${ACCOUNT_ID}:federated-user/partner-bob is not authorized to perform: sts:GetSessionToken because no identity-based policy allows the sts:GetSessionToken action`,
@@ -182,7 +173,7 @@ test('a federated user with a read-only session policy is refused CreateAccount,
 
   // Without a session policy a federated user has no permission at all.
   const bare = asCreds((await sts(s, { credentials: issuer }).send(new GetFederationTokenCommand({ Name: 'nobody' }))).Credentials!);
-  await rejects(s.chime({ credentials: bare }).send(new ListAccountsCommand({})), 'ForbiddenException', /no session policy allows the chime:ListAccounts action/);
+  await rejectsWith(s.chime({ credentials: bare }).send(new ListAccountsCommand({})), 'ForbiddenException', /no session policy allows the chime:ListAccounts action/);
 
   // Root can federate too: its sessionIssuer is Root, and the session policy alone limits it.
   const rootFed = await sts(s).send(new GetFederationTokenCommand({ Name: 'root-fed', Policy: JSON.stringify(allow('chime:*')) }));

@@ -1,4 +1,5 @@
 // Test helpers for identities: IAM and STS clients, users with keys and policies, MFA codes.
+import assert from 'node:assert/strict';
 import { IAMClient, CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand, AttachUserPolicyCommand } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientConfig } from './server.ts';
@@ -56,4 +57,15 @@ export function currentCode(base32: string, offsetSteps = 0): string {
 
 export function asCreds(c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string }): Creds {
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
+}
+
+/** Asserts that a call fails with the SDK error `name`, its message and, when given, its HTTP status. */
+export async function rejectsWith(p: Promise<unknown>, name: string, message?: string | RegExp, status?: number): Promise<void> {
+  await assert.rejects(p, (e: any) => {
+    assert.equal(e.name, name);
+    if (typeof message === 'string') assert.equal(e.message, message);
+    else if (message) assert.match(e.message, message);
+    if (status !== undefined) assert.equal(e.$metadata.httpStatusCode, status);
+    return true;
+  });
 }

@@ -40,7 +40,7 @@ const stateKey = (accountId: string, trailId: string): DocKey => ({ collection: 
 export const trailIdOf = (t: TrailDoc) => `${t.HomeRegion}/${t.Name}`;
 
 /** Logging, or stopped with events before the stop still to deliver. */
-const isActive = (s: DeliveryState) => s.logging || (s.stopSeq !== undefined && s.cursor < s.stopSeq);
+export const isActive = (s: DeliveryState) => s.logging || (s.stopSeq !== undefined && s.cursor < s.stopSeq);
 
 async function save(tx: Tx, s: DeliveryState): Promise<void> {
   await tx.docs.put(stateKey(s.accountId, s.trailId), s, isActive(s) ? ACTIVE : null);

@@ -11,7 +11,7 @@ import type { TestServer } from './helpers/server.ts';
 import { allow, asCreds, destroyClients, iam, sts, userWithKey, rejectsWith } from './helpers/identity.ts';
 import type { Creds } from './helpers/identity.ts';
 import { lookupAll, recordOf } from './helpers/records.ts';
-import { signedRequest } from './helpers/signing.ts';
+import { presignedUrl, signedRequest } from './helpers/signing.ts';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
@@ -124,8 +124,17 @@ test('a tampered body, a replay after 15 minutes and a scope for another service
   assert.equal(rescoped.status, 400);
   assert.match(rescoped.text, /<Code>InvalidAction<\/Code><Message>Could not find operation GetCallerIdentity for version 2011-06-15<\/Message>/);
 
+  // A presigned GetCallerIdentity URL (how other systems prove an identity) works as signed only.
+  const presigned = await presignedUrl(s.url, { method: 'GET', service: 'sts', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, credentials: session, expiresIn: 60 });
+  const viaUrl = await fetch(presigned);
+  assert.equal(viaUrl.status, 200);
+  assert.match(await viaUrl.text(), new RegExp(`<GetCallerIdentityResult><UserId>[A-Z0-9]{21}</UserId><Account>${ACCOUNT_ID}</Account><Arn>arn:aws:iam::${ACCOUNT_ID}:user/gus</Arn>`));
+  const changed = await fetch(presigned.replace('GetCallerIdentity', 'GetSessionToken'));
+  assert.equal(changed.status, 403);
+  assert.match(await changed.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+
   // Refusals of a known key are recorded as STS/IAM calls of that user.
   const records = (await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: session.accessKeyId }] })).map(recordOf);
-  assert.equal(records.filter((r) => r.errorCode === 'SignatureDoesNotMatch').length, 2);
+  assert.equal(records.filter((r) => r.errorCode === 'SignatureDoesNotMatch').length, 3);
   assert.ok(records.every((r) => r.userIdentity.type === 'IAMUser' && r.userIdentity.userName === 'gus'));
 });

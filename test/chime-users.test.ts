@@ -10,6 +10,8 @@ import {
   BatchUnsuspendUserCommand,
   BatchUpdateUserCommand,
   CreateAccountCommand,
+  CreateRoomCommand,
+  CreateRoomMembershipCommand,
   CreateUserCommand,
   DeleteAccountCommand,
   DisassociateSigninDelegateGroupsFromAccountCommand,
@@ -98,9 +100,22 @@ describe('accounts', () => {
 
   test('DeleteAccount: an Enterprise account must release its domains first', async () => {
     const { accountId, domain } = await enterpriseAccount(s.url, chime, 'del');
-    await rejectsWith(chime.send(new DeleteAccountCommand({ AccountId: accountId })), 'UnprocessableEntityException', /still claims 1 domain/, 422);
+    const member = await createUser(accountId);
+    const { Room } = await chime.send(new CreateRoomCommand({ AccountId: accountId, Name: 'doomed' }));
+    await chime.send(new CreateRoomMembershipCommand({ AccountId: accountId, RoomId: Room!.RoomId, MemberId: member.UserId }));
+    await rejectsWith(chime.send(new DeleteAccountCommand({ AccountId: accountId })), 'UnprocessableEntityException', /still has 1 user\(s\) that are not suspended/, 422);
+    // Suspended users stay in an Enterprise account and do not block its deletion.
+    await chime.send(new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [member.UserId!] }));
+    await rejectsWith(
+      chime.send(new DeleteAccountCommand({ AccountId: accountId })),
+      'UnprocessableEntityException',
+      `Account ${accountId} still claims 1 domain(s). Release them before deleting the account.`,
+      422,
+    );
     assert.equal((await domainCall(s.url, 'DELETE', `/accounts/${accountId}/domains/${domain}`)).status, 204);
     await chime.send(new DeleteAccountCommand({ AccountId: accountId }));
+    // Its users are gone with it: the email can be used again elsewhere.
+    await createUser(await teamAccount(), member.PrimaryEmail);
   });
 });
 

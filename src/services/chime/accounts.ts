@@ -15,7 +15,7 @@ import { list, query, required, structure, string, EMAIL } from '../../aws/shape
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { ConflictException, UnprocessableEntityException } from './errors.ts';
-import { accountKey, accountResource, accountsNamed, accountView, COLLECTIONS, getAccount, leaveAllRooms, listAll, newId, page, putAccount, userKey, usersByEmail } from './model.ts';
+import { accountKey, accountResource, accountsNamed, accountView, COLLECTIONS, deleteAll, getAccount, listAll, newId, page, putAccount, userKey, usersByEmail } from './model.ts';
 import type { AccountDoc, UserDoc } from './model.ts';
 import { releaseNumber } from './phone-inventory.ts';
 import { deleteRoomData } from './rooms.ts';
@@ -112,10 +112,10 @@ export const DeleteAccount = defineOperation<DeleteAccountRequest, DeleteAccount
       await ctx.tx.docs.delete(userKey(doc.AccountId, u.UserId));
     }
     for (const room of await listAll<RoomDoc>(ctx.tx, COLLECTIONS.ROOMS, doc.AccountId)) await deleteRoomData(ctx, room);
-    for (const bot of await listAll<{ BotId: string }>(ctx.tx, COLLECTIONS.BOTS, doc.AccountId)) {
-      await leaveAllRooms(ctx.tx, bot.BotId);
-      await ctx.tx.docs.delete({ collection: COLLECTIONS.BOTS, partition: doc.AccountId, id: bot.BotId });
-    }
+    // Bots only join their own account's rooms, which are gone by now.
+    await deleteAll<{ BotId: string }>(ctx.tx, COLLECTIONS.BOTS, doc.AccountId, (b) => b.BotId);
+    await deleteAll<{ TokenHash: string }>(ctx.tx, COLLECTIONS.ROOM_TOKENS, doc.AccountId, (t) => t.TokenHash);
+    await deleteAll<{ Scope: string; MessageId: string }>(ctx.tx, COLLECTIONS.REDACTIONS, doc.AccountId, (r) => `${r.Scope}/${r.MessageId}`);
     await ctx.tx.docs.delete(accountKey(ctx.accountId, doc.AccountId));
     return {};
   },

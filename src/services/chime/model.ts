@@ -229,6 +229,11 @@ export const date = (s: string | undefined) => (s === undefined ? undefined : ne
 
 export const COLLECTIONS = { ACCOUNTS, USERS, BOTS, ROOMS, ROOM_TOKENS, MEMBERSHIPS, DOMAINS, PHONE_NUMBERS, PHONE_ORDERS, AWS_SETTINGS, DIAL_OUTS, REDACTIONS };
 
+/** Deletes every document of a partition (the children of a deleted parent). */
+export async function deleteAll<T>(tx: Tx, collection: string, partition: string, idOf: (doc: T) => string): Promise<void> {
+  for (const doc of await listAll<T>(tx, collection, partition)) await tx.docs.delete({ collection, partition, id: idOf(doc) });
+}
+
 /** Takes a user or bot out of every room it belongs to. */
 export async function leaveAllRooms(tx: Tx, memberId: string): Promise<void> {
   for (const m of await tx.docs.findByIndex<{ RoomId: string }>(MEMBERSHIPS, memberId)) {

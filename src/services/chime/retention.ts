@@ -30,7 +30,6 @@ export const PutRetentionSettings = defineOperation<PutRetentionSettingsRequest,
   // Modelled as 204 with output members, which a 204 cannot carry: the body stays empty.
   http: { method: 'PUT', uri: '/accounts/{AccountId}/retention-settings', status: 204 },
   input: structure({ AccountId: AccountIdLabel, RetentionSettings: required(RetentionSettings) }),
-  output,
   async handler(ctx, input) {
     const account = await getAccount(ctx, input.AccountId!);
     requireEnterprise(account, 'Retention settings');
@@ -40,7 +39,8 @@ export const PutRetentionSettings = defineOperation<PutRetentionSettingsRequest,
     const started = on ? (account.Retention?.InitiateDeletionTimestamp ?? iso(ctx.now)) : undefined;
     account.Retention = { RetentionSettings: settings, ...(started ? { InitiateDeletionTimestamp: started } : {}) };
     await putAccount(ctx.tx, account);
-    return { RetentionSettings: settings, ...(started ? { InitiateDeletionTimestamp: date(started) } : {}) };
+    // The 204 carries no body, and the record shows what the client received: nothing.
+    return {};
   },
   lookupResources: accountResource,
 });

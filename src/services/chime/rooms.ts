@@ -23,7 +23,7 @@ import { principalArn } from '../../iam/principal.ts';
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { NotFoundException, ResourceLimitExceededException } from './errors.ts';
-import { accountResource, chimeResources, COLLECTIONS, date, getAccount, iso, LIMITS, listAll, newId, page, requireEnterprise } from './model.ts';
+import { accountResource, chimeResources, COLLECTIONS, date, deleteAll, getAccount, iso, LIMITS, newId, page, requireEnterprise } from './model.ts';
 import type { NoOutput } from './model.ts';
 import { AccountIdLabel, IdLabel, maxResults, NextToken, SensitiveString } from './shapes.ts';
 
@@ -92,7 +92,7 @@ export const CreateRoom = defineOperation<CreateRoomRequest, CreateRoomResponse>
       UpdatedTimestamp: iso(ctx.now),
     };
     await ctx.tx.docs.put(roomKey(doc.AccountId, doc.RoomId), doc);
-    if (tokenKey) await ctx.tx.docs.put(tokenKey, { RoomId: doc.RoomId });
+    if (tokenKey) await ctx.tx.docs.put(tokenKey, { RoomId: doc.RoomId, TokenHash: tokenKey.id });
     return { Room: roomView(doc) };
   },
   lookupResources: (input, output) => roomResources({ AccountId: input.AccountId, RoomId: output?.Room?.RoomId }),
@@ -141,9 +141,7 @@ export const DeleteRoom = defineOperation<DeleteRoomRequest, NoOutput>({
 
 /** A room and its memberships (also used when its account is deleted). */
 export async function deleteRoomData(ctx: OperationContext, room: RoomDoc): Promise<void> {
-  for (const m of await listAll<{ MemberId: string }>(ctx.tx, COLLECTIONS.MEMBERSHIPS, room.RoomId)) {
-    await ctx.tx.docs.delete({ collection: COLLECTIONS.MEMBERSHIPS, partition: room.RoomId, id: m.MemberId });
-  }
+  await deleteAll<{ MemberId: string }>(ctx.tx, COLLECTIONS.MEMBERSHIPS, room.RoomId, (m) => m.MemberId);
   await ctx.tx.docs.delete(roomKey(room.AccountId, room.RoomId));
 }
 

@@ -4,10 +4,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { ListObjectsV2Command, S3Client, CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
+import { ROOT } from './server.ts';
 
 const SCRIPT = `
 const S3rver = require('s3rver');
-const [dir, port] = process.argv.slice(1);
+const [dir, port, cliKey] = process.argv.slice(1);
+// The aws CLI signs S3 calls with the key it uses for opentrail (validate-logs): accept it too.
+require('s3rver/lib/models/account').DUMMY_ACCOUNT.createKeyPair(cliKey, cliKey);
 new S3rver({ port: Number(port), address: '127.0.0.1', silent: true, directory: dir }).run().then(() => console.log('ready'));
 `;
 
@@ -30,7 +33,7 @@ export async function startS3rver(dir: string, port = 0): Promise<S3rverHandle> 
   const chosen = port || 20000 + Math.floor(Math.random() * 20000);
   const launch = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn(process.execPath, ['-e', SCRIPT, dir, String(chosen)], {
+      child = spawn(process.execPath, ['-e', SCRIPT, dir, String(chosen), ROOT.accessKeyId], {
         env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

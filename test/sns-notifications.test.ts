@@ -1,0 +1,101 @@
+// SNS topics from the aws CLI, an HTTP subscriber confirmed with its token, and a trail that
+// announces each delivered log file to it in the standard SNS envelope.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateAccountCommand } from '@aws-sdk/client-chime';
+import { GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { ConfirmSubscriptionCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { FolderBucket } from '../src/buckets/folder.ts';
+import { folderLogFiles, waitFor } from './helpers/delivery.ts';
+import { ACCOUNT_ID, aws, clientConfig, startServer, tempDir } from './helpers/server.ts';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, string>;
+}
+
+async function subscriber(t: { after(fn: () => Promise<void>): void }) {
+  const received: Received[] = [];
+  const http = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: JSON.parse(body) });
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => http.close(() => r())));
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/hook`, received };
+}
+
+test('a trail notifies its SNS topic once per delivered file, in the SNS envelope', async (t) => {
+  const dataDir = tempDir();
+  const bucket = new FolderBucket(dataDir, 'logs');
+  await bucket.create();
+  const s = await startServer({ dataDir, env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1' } });
+  t.after(() => s.close());
+  const hook = await subscriber(t);
+  const sns = new SNSClient(clientConfig(s.url));
+  t.after(() => sns.destroy());
+
+  const topic = await aws(s.url, ['sns', 'create-topic', '--name', 'trail-files']);
+  assert.equal(topic.code, 0, topic.stderr);
+  const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:trail-files`;
+  assert.equal(topic.json.TopicArn, topicArn);
+  const sub = await aws(s.url, ['sns', 'subscribe', '--topic-arn', topicArn, '--protocol', 'http', '--notification-endpoint', hook.url]);
+  assert.equal(sub.json.SubscriptionArn, 'pending confirmation');
+
+  await waitFor('the subscription confirmation', async () => hook.received.length === 1);
+  const confirmation = hook.received[0];
+  assert.equal(confirmation.headers['x-amz-sns-message-type'], 'SubscriptionConfirmation');
+  assert.equal(confirmation.body.Type, 'SubscriptionConfirmation');
+  assert.equal(confirmation.body.TopicArn, topicArn);
+  await assert.rejects(sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: 'not-the-token' })), { name: 'InvalidParameterException', message: 'Invalid token' });
+  const confirmed = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: confirmation.body.Token }));
+  assert.match(confirmed.SubscriptionArn!, new RegExp(`^${topicArn}:[0-9a-f-]{36}$`));
+  assert.deepEqual((await sns.send(new ListSubscriptionsCommand({}))).Subscriptions, [
+    { SubscriptionArn: confirmed.SubscriptionArn, Owner: ACCOUNT_ID, Protocol: 'http', Endpoint: hook.url, TopicArn: topicArn },
+  ]);
+  // The token never reaches the record of the call.
+  const listed = await aws(s.url, ['cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=ConfirmSubscription']);
+  for (const e of listed.json.Events) assert.ok(!e.CloudTrailEvent.includes(confirmation.body.Token));
+
+  const created = await aws(s.url, ['cloudtrail', 'create-trail', '--name', 'notified', '--s3-bucket-name', 'logs', '--sns-topic-name', 'trail-files', '--is-multi-region-trail']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal(created.json.SnsTopicARN, topicArn);
+  assert.equal(created.json.SnsTopicName, 'trail-files');
+  const ct = s.cloudtrail();
+  await ct.send(new StartLoggingCommand({ Name: 'notified' }));
+  for (const region of ['us-east-1', 'ap-south-1']) {
+    await s.chime({ region }).send(new CreateAccountCommand({ Name: `n-${region}` }));
+    await s.cloudtrail({ region }).send(new GetTrailStatusCommand({ Name: 'notified' }));
+  }
+  await ct.send(new StopLoggingCommand({ Name: 'notified' }));
+
+  const notifications = () => hook.received.filter((r) => r.body.Type === 'Notification');
+  await waitFor('every file announced', async () => {
+    const files = folderLogFiles(bucket.location);
+    return files.length >= 2 && notifications().length >= files.length && files.flatMap((f) => f.records).some((r) => r.eventName === 'StopLogging');
+  });
+  const files = folderLogFiles(bucket.location);
+  const announced = notifications().map((n) => {
+    assert.equal(n.headers['x-amz-sns-message-type'], 'Notification');
+    assert.equal(n.headers['x-amz-sns-subscription-arn'], confirmed.SubscriptionArn);
+    assert.equal(n.body.TopicArn, topicArn);
+    assert.match(n.body.MessageId, /^[0-9a-f-]{36}$/);
+    assert.match(n.body.Timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.equal(n.body.SignatureVersion, '1');
+    const message = JSON.parse(n.body.Message);
+    assert.deepEqual(Object.keys(message), ['s3Bucket', 's3ObjectKey']);
+    assert.equal(message.s3Bucket, 'logs');
+    assert.equal(message.s3ObjectKey.length, 1);
+    return message.s3ObjectKey[0];
+  });
+  assert.deepEqual(announced.sort(), files.map((f) => f.key).sort());
+  const status = await ct.send(new GetTrailStatusCommand({ Name: 'notified' }));
+  assert.ok(status.LatestNotificationTime instanceof Date);
+  assert.equal(status.LatestNotificationError, undefined);
+});

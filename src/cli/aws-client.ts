@@ -27,3 +27,32 @@ export function terminalSafe(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
+
+/**
+ * JSON text with the characters a terminal could obey (C1 controls, DEL, bidi overrides) written
+ * as \u escapes: the same JSON value, safe to print. JSON.stringify already escapes C0 controls.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An error the command line reports in one line, with the exit status the aws CLI would use. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** What went wrong in an SDK call, as the aws CLI would say it. */
+export function awsCallError(err: unknown, operation: string, endpoint: string): unknown {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  if (e.name === 'CredentialsProviderError') {
+    return new CliError('opentrail: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (printed at first start) or use --profile', 2);
+  }
+  if (e.$metadata?.httpStatusCode) return new CliError(`An error occurred (${e.name}) when calling the ${operation} operation: ${e.message}`, 254);
+  if (e.$metadata) return new CliError(`opentrail: cannot reach ${endpoint}: ${e.message}`, 255);
+  return err;
+}

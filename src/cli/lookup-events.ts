@@ -2,11 +2,11 @@
 // plus a readable table for people.
 import type { Event, LookupAttribute, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
-import { addClientOptions, clientConfig, terminalSafe } from './aws-client.ts';
+import { addClientOptions, awsCallError, clientConfig, jsonSafe, terminalSafe } from './aws-client.ts';
 import type { ClientOptions } from './aws-client.ts';
 
 interface LookupOptions extends ClientOptions {
-  lookupAttributes?: string;
+  lookupAttributes?: string[];
   startTime?: string;
   endTime?: string;
   eventCategory?: string;
@@ -14,16 +14,25 @@ interface LookupOptions extends ClientOptions {
   pageSize?: string;
   maxItems?: string;
   paginate: boolean;
-  output: 'json' | 'table' | 'text';
+  output: string;
 }
 
 export class UsageError extends Error {}
 
 /** `AttributeKey=EventName,AttributeValue=X` (shorthand) or the JSON list the aws CLI accepts. */
-export function parseLookupAttributes(value: string): LookupAttribute[] {
+export function parseLookupAttributes(values: string[]): LookupAttribute[] {
+  return values.flatMap(parseLookupAttribute);
+}
+
+function parseLookupAttribute(value: string): LookupAttribute[] {
   const text = value.trim();
   if (text.startsWith('[') || text.startsWith('{')) {
-    const parsed = JSON.parse(text) as LookupAttribute | LookupAttribute[];
+    let parsed: LookupAttribute | LookupAttribute[];
+    try {
+      parsed = JSON.parse(text) as LookupAttribute | LookupAttribute[];
+    } catch {
+      throw new UsageError('--lookup-attributes: not valid JSON');
+    }
     return Array.isArray(parsed) ? parsed : [parsed];
   }
   return text.split(/\s+/).map((item) => {
@@ -54,6 +63,7 @@ function positive(value: string | undefined, option: string): number | undefined
 }
 
 export async function lookupEvents(opts: LookupOptions, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+  if (opts.output !== 'json' && opts.output !== 'table') throw new UsageError("--output must be 'json' or 'table'");
   // The SDK takes a second to load: only the command that talks to the server pays for it.
   const { CloudTrailClient, LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const client = new CloudTrailClient(clientConfig(opts));
@@ -62,25 +72,33 @@ export async function lookupEvents(opts: LookupOptions, write: (s: string) => vo
     StartTime: opts.startTime ? parseTime(opts.startTime, '--start-time') : undefined,
     EndTime: opts.endTime ? parseTime(opts.endTime, '--end-time') : undefined,
     EventCategory: opts.eventCategory as LookupEventsCommandInput['EventCategory'],
-    MaxResults: positive(opts.pageSize, '--page-size'),
     NextToken: opts.startingToken,
   };
+  const pageSize = positive(opts.pageSize, '--page-size');
   const maxItems = positive(opts.maxItems, '--max-items');
   const events: Event[] = [];
   let nextToken: string | undefined;
-  for (;;) {
-    const page = await client.send(new LookupEventsCommand(input));
-    const room = maxItems === undefined ? Infinity : maxItems - events.length;
-    events.push(...(page.Events ?? []).slice(0, room));
-    nextToken = page.NextToken;
-    if (!opts.paginate || !nextToken || (maxItems !== undefined && events.length >= maxItems)) break;
-    input.NextToken = nextToken;
+  try {
+    for (;;) {
+      // A page never holds more than --max-items still wants, so the NextToken printed at the
+      // end points exactly after the last event printed (the server's token allows a new size).
+      const room = maxItems === undefined ? undefined : maxItems - events.length;
+      input.MaxResults = room === undefined ? pageSize : Math.min(pageSize ?? 50, room);
+      const page = await client.send(new LookupEventsCommand(input));
+      events.push(...(page.Events ?? []));
+      nextToken = page.NextToken;
+      if (!opts.paginate || !nextToken || (maxItems !== undefined && events.length >= maxItems)) break;
+      input.NextToken = nextToken;
+    }
+  } catch (err) {
+    throw awsCallError(err, 'LookupEvents', opts.endpointUrl);
+  } finally {
+    client.destroy();
   }
-  client.destroy();
   if (opts.output === 'table') write(table(events));
   else {
     const out = { Events: events.map((e) => ({ ...e, EventTime: cliTime(e.EventTime) })), ...(nextToken ? { NextToken: nextToken } : {}) };
-    write(`${JSON.stringify(out, null, 4)}\n`);
+    write(`${jsonSafe(JSON.stringify(out, null, 4))}\n`);
   }
 }
 
@@ -113,7 +131,7 @@ export function lookupEventsCommand(program: Command): void {
     program
       .command('lookup-events')
       .description('Look up events in Event history (the aws CLI command of the same name)')
-      .option('--lookup-attributes <attributes>', 'AttributeKey=<key>,AttributeValue=<value> (one attribute)')
+      .option('--lookup-attributes <attributes...>', 'AttributeKey=<key>,AttributeValue=<value> (one attribute)')
       .option('--start-time <time>', 'oldest event time (ISO-8601 or epoch seconds)')
       .option('--end-time <time>', 'newest event time (ISO-8601 or epoch seconds)')
       .option('--event-category <category>', 'insight: Insights events only')

@@ -1,7 +1,8 @@
 // Raw SigV4-signed requests for tests that need what the SDKs never send: old dates, wrong
 // secrets, tampered bodies, presigned URLs. Signed with @smithy/signature-v4 (the SDKs' own
-// signer), sent with fetch.
+// signer), sent with node:http.
 import { createHash, createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { SourceData } from '@smithy/types';
 import { ROOT } from './server.ts';
@@ -71,18 +72,29 @@ function queryString(query: Record<string, string | string[] | null>): string {
     .join('&');
 }
 
-async function send(url: string, req: { method: string; path: string; query: Record<string, any>; headers: Record<string, string>; body?: string }): Promise<RawResult> {
+/** Sent with node:http, which (unlike fetch) lets any Latin-1 byte through in a header value. */
+function send(url: string, req: { method: string; path: string; query: Record<string, any>; headers: Record<string, string>; body?: string }): Promise<RawResult> {
   const qs = queryString(req.query);
-  const { host: _host, ...headers } = req.headers;
-  const res = await fetch(`${url}${req.path}${qs ? `?${qs}` : ''}`, { method: req.method, headers, body: req.body });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return new Promise((resolve, reject) => {
+    const r = httpRequest(`${url}${req.path}${qs ? `?${qs}` : ''}`, { method: req.method, headers: req.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: any;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+        resolve({ status: res.statusCode!, headers, text, json });
+      });
+    });
+    r.on('error', reject);
+    r.end(req.body);
+  });
 }
 
 /** Signs a request with the Authorization header; `mutate` may change it after signing. */

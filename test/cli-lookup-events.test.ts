@@ -1,0 +1,139 @@
+// `opentrail lookup-events`: the aws CLI's command of the same name (same options, same JSON),
+// plus a table for people in which hostile strings from events cannot drive the terminal.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolve } from 'node:path';
+import { CreateAccountCommand } from '@aws-sdk/client-chime';
+import { aws, ROOT, startServer, tempDir } from './helpers/server.ts';
+import type { TestServer } from './helpers/server.ts';
+import { signedRequest } from './helpers/signing.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
+const ESC = '\u001b';
+// HTTP header values carry Latin-1 only, and Node refuses C0 controls in them; C1 controls such
+// as CSI (0x9b) get through, and some terminals obey them.
+const HOSTILE_AGENT = 'evil-agent \u009b2J\u009b31mYOU HAVE BEEN PWNED\u009d0;title\u009c';
+const HOSTILE_ID = `${ESC}[1A${ESC}[2Kfake-account\u202etxt.exe`;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function opentrail(url: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['bin/opentrail.js', 'lookup-events', '--endpoint-url', url, ...args],
+      {
+        cwd: REPO,
+        env: { ...process.env, AWS_ACCESS_KEY_ID: ROOT.accessKeyId, AWS_SECRET_ACCESS_KEY: ROOT.secretAccessKey, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env },
+      },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('opentrail lookup-events', () => {
+  let s: TestServer;
+  const BY_NAME = ['--lookup-attributes', 'AttributeKey=EventName,AttributeValue=CreateAccount'];
+
+  before(async () => {
+    s = await startServer();
+    const chime = s.chime();
+    for (let i = 0; i < 7; i++) await chime.send(new CreateAccountCommand({ Name: `cli-${i}` }));
+    // A call whose user agent and resource name try to drive the terminal.
+    const res = await signedRequest(s.url, { path: `/accounts/${encodeURIComponent(HOSTILE_ID)}`, headers: { 'user-agent': HOSTILE_AGENT } });
+    assert.equal(res.status, 404);
+  });
+  after(() => s.close());
+
+  test('prints the same JSON as the aws CLI for the same query', async () => {
+    // aws-cli 1.x prints the wire's epoch seconds unless told otherwise; ISO-8601 is what aws-cli 2
+    // prints by default, and what opentrail prints.
+    const config = join(tempDir(), 'config');
+    writeFileSync(config, '[default]\ncli_timestamp_format = iso8601\n');
+    for (const args of [BY_NAME, [...BY_NAME, '--page-size', '3'], ['--lookup-attributes', 'AttributeKey=ResourceType,AttributeValue=AWS::Chime::Account']]) {
+      const [ours, theirs] = await Promise.all([opentrail(s.url, args), aws(s.url, ['cloudtrail', 'lookup-events', ...args], { env: { AWS_CONFIG_FILE: config, TZ: 'UTC' } })]);
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.equal(theirs.code, 0, theirs.stderr);
+      assert.deepEqual(JSON.parse(ours.stdout), theirs.json, args.join(' '));
+      // Byte for byte too (same indentation, key order, time format), except that opentrail
+      // writes terminal controls from events as \u escapes (the hostile event of this file).
+      if (ours.stdout.includes('fake-account')) assert.notEqual(ours.stdout, theirs.stdout);
+      else assert.equal(ours.stdout, theirs.stdout);
+    }
+  });
+
+  test('--max-items stops with a NextToken that --starting-token continues from, losing nothing', async () => {
+    const all = JSON.parse((await opentrail(s.url, BY_NAME)).stdout).Events.map((e: any) => e.EventId);
+    assert.equal(all.length, 7);
+    const first = await opentrail(s.url, [...BY_NAME, '--max-items', '2']);
+    assert.equal(first.code, 0, first.stderr);
+    const page1 = JSON.parse(first.stdout);
+    assert.deepEqual(page1.Events.map((e: any) => e.EventId), all.slice(0, 2));
+    assert.ok(page1.NextToken);
+    const second = JSON.parse((await opentrail(s.url, [...BY_NAME, '--max-items', '3', '--starting-token', page1.NextToken])).stdout);
+    assert.deepEqual(second.Events.map((e: any) => e.EventId), all.slice(2, 5));
+    const rest = JSON.parse((await opentrail(s.url, [...BY_NAME, '--starting-token', second.NextToken])).stdout);
+    assert.deepEqual(rest.Events.map((e: any) => e.EventId), all.slice(5));
+    assert.equal(rest.NextToken, undefined);
+    // --no-paginate: one call, one page.
+    const one = JSON.parse((await opentrail(s.url, [...BY_NAME, '--page-size', '4', '--no-paginate'])).stdout);
+    assert.deepEqual(one.Events.map((e: any) => e.EventId), all.slice(0, 4));
+    assert.ok(one.NextToken);
+  });
+
+  test('--output table: one row per event, readable', async () => {
+    const res = await opentrail(s.url, [...BY_NAME, '--output', 'table']);
+    assert.equal(res.code, 0, res.stderr);
+    const lines = res.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^Event time\s+Event name\s+User name\s+Event source\s+Resources\s+Read-only\s+Error code$/);
+    assert.match(lines[1], /^-+( +-+)+$/);
+    assert.equal(lines.length, 2 + 7 + 1);
+    assert.match(lines[2], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00\s+CreateAccount\s+root\s+chime\.amazonaws\.com\s+AWS::Chime::Account:[0-9a-f-]{36}\s+false$/);
+    assert.equal(lines[lines.length - 1], '7 event(s)');
+  });
+
+  test('hostile strings in events reach neither the table nor the JSON as terminal controls', async () => {
+    const table = await opentrail(s.url, ['--lookup-attributes', 'AttributeKey=EventName,AttributeValue=GetAccount', '--output', 'table']);
+    assert.equal(table.code, 0, table.stderr);
+    // Nothing but printable text and newlines: no C0/C1 controls, no bidi overrides.
+    assert.doesNotMatch(table.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    assert.match(table.stdout, /AWS::Chime::Account:\?\[1A\?\[2Kfake-account\?txt\.exe/);
+    assert.match(table.stdout, /NotFoundException/);
+    const json = await opentrail(s.url, ['--lookup-attributes', 'AttributeKey=EventName,AttributeValue=GetAccount']);
+    assert.doesNotMatch(json.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const record = JSON.parse(JSON.parse(json.stdout).Events[0].CloudTrailEvent);
+    assert.equal(record.userAgent, HOSTILE_AGENT, 'the record keeps what was sent');
+    assert.equal(record.requestParameters.accountId, HOSTILE_ID);
+  });
+
+  test('usage mistakes and server errors are reported in one line, with the exit statuses of the aws CLI', async () => {
+    const usage: [string[], string][] = [
+      [['--output', 'yaml'], "opentrail: --output must be 'json' or 'table'"],
+      [['--max-items', '0'], 'opentrail: --max-items must be a positive whole number'],
+      [['--start-time', 'yesterday'], "opentrail: --start-time: 'yesterday' is not a timestamp (ISO-8601 or epoch seconds)"],
+      [['--lookup-attributes', 'EventName'], "opentrail: --lookup-attributes: expected Key=Value pairs, got 'EventName'"],
+      [['--lookup-attributes', '[{"AttributeKey":'], 'opentrail: --lookup-attributes: not valid JSON'],
+    ];
+    const results = await Promise.all(usage.map(([args]) => opentrail(s.url, args)));
+    results.forEach((res, i) => {
+      assert.equal(res.stderr.trim(), usage[i][1], usage[i][0].join(' '));
+      assert.equal(res.code, 2);
+    });
+    const server = await opentrail(s.url, ['--page-size', '51']);
+    assert.equal(server.code, 254);
+    assert.match(server.stderr.trim(), /^An error occurred \(InvalidMaxResultsException\) when calling the LookupEvents operation: 1 validation error detected/);
+    const noCredentials = await opentrail(s.url, [], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+    assert.equal(noCredentials.stderr.trim(), 'opentrail: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (printed at first start) or use --profile');
+    assert.equal(noCredentials.code, 2);
+    const down = await opentrail('http://127.0.0.1:9', []);
+    assert.match(down.stderr.trim(), /^opentrail: cannot reach http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
+    assert.equal(down.code, 255);
+  });
+});

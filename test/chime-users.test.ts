@@ -72,6 +72,11 @@ describe('accounts', () => {
     assert.deepEqual(byEmail.Accounts!.map((a) => a.AccountId), [id]);
     await rejectsWith(chime.send(new GetAccountCommand({ AccountId: 'missing' })), 'NotFoundException', 'The requested account missing does not exist.', 404);
     await rejectsWith(chime.send(new UpdateAccountCommand({ AccountId: id, DefaultLicense: 'Gold' as never })), 'BadRequestException', /enum value set/, 400);
+    await rejectsWith(
+      chime.send(new UpdateAccountCommand({ AccountId: id, DefaultLicense: 'Plus' })),
+      'BadRequestException',
+      `License Plus is not supported by account ${id} (supported: Basic, Pro).`,
+    );
   });
 
   test('account settings: Get defaults, Update (204) and read back; NotFound', async () => {

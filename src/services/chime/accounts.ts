@@ -15,7 +15,7 @@ import { list, query, required, structure, string, EMAIL } from '../../aws/shape
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { ConflictException, UnprocessableEntityException } from './errors.ts';
-import { accountKey, accountResource, accountsNamed, accountView, COLLECTIONS, deleteAll, getAccount, listAll, newId, page, putAccount, userKey, usersByEmail } from './model.ts';
+import { accountKey, accountResource, accountsNamed, accountView, COLLECTIONS, deleteAll, getAccount, listAll, newId, page, putAccount, requireSupportedLicense, userKey, usersByEmail } from './model.ts';
 import type { AccountDoc, UserDoc } from './model.ts';
 import { releaseNumber } from './phone-inventory.ts';
 import { deleteRoomData } from './rooms.ts';
@@ -80,7 +80,11 @@ export const UpdateAccount = defineOperation<UpdateAccountRequest, UpdateAccount
       await assertNameFree(ctx, input.Name, doc.AccountId);
       doc.Name = input.Name;
     }
-    if (input.DefaultLicense !== undefined) doc.DefaultLicense = input.DefaultLicense;
+    if (input.DefaultLicense !== undefined) {
+      // New users get the default license, so it must be one the account supports.
+      requireSupportedLicense(doc, input.DefaultLicense);
+      doc.DefaultLicense = input.DefaultLicense;
+    }
     await putAccount(ctx.tx, doc);
     return { Account: accountView(doc) };
   },

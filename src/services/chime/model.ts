@@ -169,6 +169,13 @@ export function requireEnterprise(account: AccountDoc, feature: string): void {
   }
 }
 
+/** Users and account defaults only take licenses the account supports. */
+export function requireSupportedLicense(account: AccountDoc, license: AccountDoc['DefaultLicense']): void {
+  if (!account.SupportedLicenses.includes(license)) {
+    throw new BadRequestException(`License ${license} is not supported by account ${account.AccountId} (supported: ${account.SupportedLicenses.join(', ')}).`);
+  }
+}
+
 /** Suspended users can do nothing until they are unsuspended. */
 export function requireNotSuspended(user: UserDoc): void {
   if (user.UserRegistrationStatus === 'Suspended') {

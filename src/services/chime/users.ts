@@ -29,7 +29,7 @@ import { list, query, required, structure, string } from '../../aws/shapes.ts';
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { BadRequestException, ConflictException } from './errors.ts';
-import { chimeResources, COLLECTIONS, eachItem, getAccount, getUser, iso, newId, newPin, page, putUser, requireNotSuspended, usersByEmail, userView } from './model.ts';
+import { chimeResources, COLLECTIONS, eachItem, getAccount, getUser, iso, newId, newPin, page, putUser, requireNotSuspended, requireSupportedLicense, usersByEmail, userView } from './model.ts';
 import type { AccountDoc, UserDoc } from './model.ts';
 import {
   AccountIdLabel,
@@ -165,9 +165,7 @@ async function updateUser(ctx: OperationContext, account: AccountDoc, userId: st
   const user = await getUser(ctx, account.AccountId, userId);
   requireNotSuspended(user);
   if (change.LicenseType !== undefined) {
-    if (!account.SupportedLicenses.includes(change.LicenseType)) {
-      throw new BadRequestException(`License ${change.LicenseType} is not supported by account ${account.AccountId} (supported: ${account.SupportedLicenses.join(', ')}).`);
-    }
+    requireSupportedLicense(account, change.LicenseType);
     user.LicenseType = change.LicenseType;
   }
   if (change.UserType !== undefined) user.UserType = change.UserType;

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { FolderBucket } from '../src/buckets/folder.ts';
 import { ACCOUNT_ID, startServer } from './helpers/server.ts';
 import { launchBrowser, openConsole, ROOT_PASSWORD, screenshot, signInAsRoot } from './helpers/console.ts';
@@ -159,6 +160,44 @@ test('the console, end to end', async (t) => {
       expected.map((e) => e.eventId),
     );
     assert.ok(json.Records.every((r: { eventSource: string }) => r.eventSource === 'chime.amazonaws.com'));
+  });
+
+  await t.test('administers an account: logs a user out, suspends, changes settings, renames, deletes', async () => {
+    await page.goto(`${s.url}/#/chime`);
+    await page.click('tbody tr a:text-is("Rival")');
+    await page.click('#invite-users');
+    await page.fill('dialog input', 'zed@example.com');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('[data-action=logout]');
+    // An invited user has no session yet: the API's refusal is shown as it came.
+    await page.click('[data-action=logout]');
+    await page.waitForSelector('.toast.error');
+    assert.match((await page.textContent('.toast.error'))!, /^BadRequestException: User [\w-]+ has not registered yet, so has no session to end\.$/);
+    // In a Team account, suspending a user removes it.
+    await page.click('[data-action=suspend]');
+    await page.waitForSelector('.tab-body .empty');
+    await page.click('a.tab[href$="/settings"]');
+    await page.check('#enable-dial-out');
+    await page.click('.settings button.primary');
+    await page.waitForSelector('.toast:text-is("Settings saved")');
+    await page.reload();
+    await page.waitForSelector('#enable-dial-out');
+    assert.equal(await page.isChecked('#enable-dial-out'), true);
+    await page.click('#rename-account');
+    await page.fill('dialog input', 'Rival Two');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('.page-header h1:text-is("Rival Two")');
+    await page.click('#delete-account');
+    await page.click('dialog button.danger');
+    await page.waitForSelector('#create-account');
+    await page.waitForSelector('tbody tr');
+    assert.deepEqual(await page.locator('tbody tr td:first-child').allTextContents(), ['Acme']);
+    const outcomes = { LogoutUser: 'BadRequestException', BatchSuspendUser: undefined, UpdateAccountSettings: undefined, UpdateAccount: undefined, DeleteAccount: undefined };
+    for (const [name, errorCode] of Object.entries(outcomes)) {
+      const found = await s.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }));
+      const record = JSON.parse(found.Events![0].CloudTrailEvent!);
+      assert.deepEqual([record.userAgent, record.sessionCredentialFromConsole, record.errorCode], [UA, 'true', errorCode], name);
+    }
   });
 
   await t.test('creates a trail and sees its status', async () => {

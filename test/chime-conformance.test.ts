@@ -113,3 +113,61 @@ test('every Chime command, and each domain route, is authorised as chime:<Operat
     assert.match(res.json.Message, new RegExp(`chime:${name}\\b`));
   }
 });
+
+// The SDK ships the model's schemas: each operation's binding, members, required members and
+// sensitive members. Ours must agree with them member by member.
+type Schema = any;
+const resolve = (x: Schema): Schema => (typeof x === 'function' ? resolve(x()) : x);
+/** A member entry is `schema` or `[schema, traits]`. */
+const memberOf = (entry: Schema): [Schema, any] => (Array.isArray(entry) && entry.length === 2 && !(typeof entry[0] === 'number' && entry.length > 2) ? [entry[0], entry[1]] : [entry, 0]);
+const isSensitive = (schema: Schema): boolean => {
+  const s = resolve(schema);
+  if (!Array.isArray(s)) return false;
+  if (s[0] === 0) return (s[3] & 8) !== 0;
+  if (s[0] === 1) return isSensitive(memberOf(s[4])[0]);
+  return false;
+};
+
+/** Outputs are not validated, so only inputs must mark required members. */
+function compareShapes(where: string, sdk: Schema, ours: import('../src/aws/shapes.ts').Shape | undefined, problems: string[]): void {
+  const s = resolve(sdk);
+  if (!Array.isArray(s)) return;
+  if (s[0] === 3) {
+    const names: string[] = s[4];
+    const members = ours?.kind === 'structure' ? ours.members : {};
+    if (ours?.kind !== 'structure') return void problems.push(`${where}: not a structure`);
+    if (JSON.stringify(Object.keys(members).sort()) !== JSON.stringify([...names].sort())) problems.push(`${where}: members ${Object.keys(members)} != ${names}`);
+    names.forEach((name, i) => {
+      const [schema, traits] = memberOf(s[5][i]);
+      const mine = members[name];
+      if (!mine) return;
+      const required = i < (s[6] ?? 0);
+      const label = typeof traits === 'number' ? (traits & 1) !== 0 : !!traits?.httpLabel;
+      const query = typeof traits === 'object' ? traits?.httpQuery : undefined;
+      if (where.includes('.input') && !!mine.required !== required) problems.push(`${where}.${name}: required ${!!mine.required} != ${required}`);
+      if (!!mine.label !== label) problems.push(`${where}.${name}: label ${!!mine.label} != ${label}`);
+      if (mine.query !== query) problems.push(`${where}.${name}: query ${mine.query} != ${query}`);
+      const sensitive = isSensitive(schema);
+      const ourSensitive = mine.shape.kind === 'string' ? !!mine.shape.sensitive : mine.shape.kind === 'list' && mine.shape.member.kind === 'string' && !!mine.shape.member.sensitive;
+      if (sensitive && !ourSensitive) problems.push(`${where}.${name}: the model marks it sensitive`);
+      compareShapes(`${where}.${name}`, schema, mine.shape, problems);
+    });
+  } else if (s[0] === 1 && ours?.kind === 'list') {
+    compareShapes(`${where}[]`, memberOf(s[4])[0], ours.member, problems);
+  }
+}
+
+test("every operation's binding, members, required, label, query and sensitive members match the SDK's model", async () => {
+  const { chime: service } = await import('../src/services/chime/index.ts');
+  const problems: string[] = [];
+  for (const [name] of commands) {
+    const sdk = (Chime as Record<string, any>)[`${name}$`];
+    const ours = service.operations.get(name)!;
+    const [method, uri, status] = sdk[3].http;
+    assert.deepEqual(ours.http, { method, uri, status }, `${name} binding`);
+    compareShapes(`${name}.input`, sdk[4], ours.input, problems);
+    const output = resolve(sdk[5]);
+    if (Array.isArray(output) && output[4].length > 0 && status !== 204) compareShapes(`${name}.output`, sdk[5], ours.output, problems);
+  }
+  assert.deepEqual(problems, []);
+});

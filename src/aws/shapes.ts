@@ -66,8 +66,10 @@ export class ConstraintViolation extends Error {
     readonly member: string,
     readonly detail: string,
     readonly value: unknown,
+    /** A sensitive value is not repeated in the message (which reaches the client and the record). */
+    sensitive = false,
   ) {
-    super(`1 validation error detected: Value ${describe(value)} at '${member}' failed to satisfy constraint: ${detail}`);
+    super(`1 validation error detected: Value ${sensitive ? '' : `${describe(value)} `}at '${member}' failed to satisfy constraint: ${detail}`);
   }
 }
 
@@ -101,14 +103,15 @@ export function validate(shape: Shape, value: unknown, path = ''): unknown {
     case 'string': {
       if (typeof value !== 'string') throw new TypeMismatch(path, 'string');
       const len = [...value].length;
+      const hidden = shape.sensitive ?? false;
       if (shape.min !== undefined && len < shape.min)
-        throw new ConstraintViolation(path, `Member must have length greater than or equal to ${shape.min}`, value);
+        throw new ConstraintViolation(path, `Member must have length greater than or equal to ${shape.min}`, value, hidden);
       if (shape.max !== undefined && len > shape.max)
-        throw new ConstraintViolation(path, `Member must have length less than or equal to ${shape.max}`, value);
+        throw new ConstraintViolation(path, `Member must have length less than or equal to ${shape.max}`, value, hidden);
       if (shape.pattern && !shape.pattern.test(value))
-        throw new ConstraintViolation(path, `Member must satisfy regular expression pattern: ${shape.pattern.source}`, value);
+        throw new ConstraintViolation(path, `Member must satisfy regular expression pattern: ${shape.pattern.source}`, value, hidden);
       if (shape.enum && !shape.enum.includes(value))
-        throw new ConstraintViolation(path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`, value);
+        throw new ConstraintViolation(path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`, value, hidden);
       return value;
     }
     case 'integer': {
@@ -154,6 +157,25 @@ export function validate(shape: Shape, value: unknown, path = ''): unknown {
       }
       return out;
     }
+  }
+}
+
+/** The shape without its constraints (lengths, patterns, enums, required members), nested ones too. */
+export function withoutConstraints(shape: Shape): Shape {
+  switch (shape.kind) {
+    case 'string':
+      return { kind: 'string', sensitive: shape.sensitive };
+    case 'integer':
+      return { kind: 'integer' };
+    case 'list':
+      return { kind: 'list', member: withoutConstraints(shape.member) };
+    case 'structure':
+      return {
+        kind: 'structure',
+        members: Object.fromEntries(Object.entries(shape.members).map(([k, m]) => [k, { ...m, required: false, shape: withoutConstraints(m.shape) }])),
+      };
+    default:
+      return shape;
   }
 }
 

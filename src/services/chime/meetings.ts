@@ -6,16 +6,14 @@ import { defineOperation } from '../service.ts';
 import { AccessDeniedException, BadRequestException, ResourceLimitExceededException } from './errors.ts';
 import { chimeResources, COLLECTIONS, iso, LIMITS, newId } from './model.ts';
 import { normalizeE164, ownerOf } from './phone-inventory.ts';
-import { E164 } from './shapes.ts';
-
-const GUID = /[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}/;
+import { E164, Guid } from './shapes.ts';
 
 export const CreateMeetingDialOut = defineOperation<CreateMeetingDialOutRequest, CreateMeetingDialOutResponse>({
   name: 'CreateMeetingDialOut',
   readOnly: false,
   http: { method: 'POST', uri: '/meetings/{MeetingId}/dial-outs', status: 201 },
   input: structure({
-    MeetingId: label(string({ pattern: GUID })),
+    MeetingId: label(Guid),
     FromPhoneNumber: required(E164),
     ToPhoneNumber: required(E164),
     JoinToken: required(string({ min: 2, max: 2048, pattern: /^[a-zA-Z0-9+/]+$/, sensitive: true })),

@@ -16,7 +16,7 @@ import type {
   SearchAvailablePhoneNumbersRequest,
   SearchAvailablePhoneNumbersResponse,
 } from '@aws-sdk/client-chime';
-import { integer, list, query, required, string, structure, timestamp } from '../../aws/shapes.ts';
+import { integer, label, list, query, required, string, structure, timestamp } from '../../aws/shapes.ts';
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { BadRequestException, NotFoundException, ResourceLimitExceededException } from './errors.ts';
@@ -25,7 +25,7 @@ import { activeNumbers } from './phone-numbers.ts';
 import { normalizeE164, purged, putPhoneNumber } from './phone-inventory.ts';
 import type { PhoneNumberDoc } from './phone-inventory.ts';
 import { candidates, COUNTRIES, poolNumber } from './phone-pool.ts';
-import { E164, IdLabel, maxResults, NextToken, ProductType } from './shapes.ts';
+import { E164, Guid, maxResults, NextToken, ProductType } from './shapes.ts';
 
 interface OrderDoc {
   PhoneNumberOrderId: string;
@@ -159,7 +159,7 @@ export const GetPhoneNumberOrder = defineOperation<GetPhoneNumberOrderRequest, G
   name: 'GetPhoneNumberOrder',
   readOnly: true,
   http: { method: 'GET', uri: '/phone-number-orders/{PhoneNumberOrderId}', status: 200 },
-  input: structure({ PhoneNumberOrderId: IdLabel }),
+  input: structure({ PhoneNumberOrderId: label(Guid) }),
   output: structure({ PhoneNumberOrder }),
   async handler(ctx, input) {
     const order = await ctx.tx.docs.get<OrderDoc>(orderKey(ctx, input.PhoneNumberOrderId!));

@@ -12,6 +12,8 @@ export const UserIdLabel = IdLabel;
 export const NonEmpty = string({ pattern: NON_EMPTY });
 export const E164 = string({ pattern: /^\+?[1-9]\d{1,14}$/, sensitive: true });
 export const SensitiveString = string({ sensitive: true });
+/** Smithy's `GuidString` (meeting and order ids). */
+export const Guid = string({ pattern: /[a-fA-F0-9]{8}(?:-[a-fA-F0-9]{4}){3}-[a-fA-F0-9]{12}/ });
 export const PRODUCT_TYPES = ['BusinessCalling', 'VoiceConnector', 'SipMediaApplicationDialIn'] as const;
 export const ProductType = string({ enum: PRODUCT_TYPES });
 export const AccountName = string({ min: 1, max: 100, pattern: NON_EMPTY });

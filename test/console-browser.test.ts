@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { CreateAccountCommand } from '@aws-sdk/client-chime';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { FolderBucket } from '../src/buckets/folder.ts';
 import { ACCOUNT_ID, startServer } from './helpers/server.ts';
@@ -135,6 +136,9 @@ test('the console, end to end', async (t) => {
     assert.equal(record.errorMessage, 'Request could not be completed due to a conflict');
     assert.equal(record.eventSource, 'chime.amazonaws.com');
     assert.ok(await page.locator('.panel pre.json span.k').count() > 10, 'keys are highlighted');
+    // The chart follows the filter: two AddDomain calls, one failed.
+    assert.equal(await page.getAttribute('.chart svg', 'aria-label'), '2 events, 1 error');
+    assert.equal(await page.locator('.chart rect.bar-error').count(), 1);
     await screenshot(page, 'console-04-event-record');
     await page.keyboard.press('Escape');
     assert.equal(await page.isHidden('.panel'), true);
@@ -218,6 +222,33 @@ test('the console, end to end', async (t) => {
     await screenshot(page, 'console-05-trails');
     await row.locator('[data-action=toggle-logging]').click();
     await page.waitForFunction(() => document.querySelector('tbody tr td:nth-child(2)')?.textContent === 'Stopped');
+  });
+
+  await t.test('live updates and the keyboard', async () => {
+    await page.click('a[href="#/events"]');
+    await page.selectOption('#filter-key', '');
+    await page.fill('#filter-value', '');
+    await Promise.all([page.waitForResponse((r) => r.url().includes('/console/api/events?')), page.press('#filter-value', 'Enter')]);
+    await page.waitForResponse((r) => r.url().includes('/console/api/events/live'));
+    // A call made elsewhere (the SDK) shows up without reloading.
+    await s.chime().send(new CreateAccountCommand({ Name: 'made-by-the-sdk' }));
+    await page.waitForSelector('#events-table tbody tr.fresh td:nth-child(2) a:text-is("CreateAccount")', { timeout: 15_000 });
+    await page.locator('#events-table').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('j');
+    await page.waitForSelector('.panel:not([hidden])');
+    const first = await page.textContent('.panel h2');
+    await page.keyboard.press('j');
+    assert.notEqual(await page.textContent('.panel h2'), null);
+    await page.keyboard.press('k');
+    assert.equal(await page.textContent('.panel h2'), first);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('.panel'), true);
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'filter-value');
+    await page.locator('#filter-value').blur();
+    await page.keyboard.press('g');
+    await page.keyboard.press('t');
+    await page.waitForSelector('#create-trail');
   });
 
   await t.test('dark theme, and no script error anywhere', async () => {

@@ -117,12 +117,16 @@ export class ConsoleEvents {
     return { buckets, truncated: events.length === CHART_MAX_EVENTS };
   }
 
-  /** Events newer than journal position `after` (at most a page), and the newest position. */
+  /**
+   * Events newer than journal position `after` (at most a page), and the newest position. The
+   * first poll (no `after`) returns the recent events, so that none that arrived between the page
+   * and the poll is missed; the browser drops those it already shows.
+   */
   async live(session: Session, filter: EventFilter, after: number | undefined, browser: BrowserFacts) {
     await this.authorize(session, filter, browser);
     const recent = await this.read(session, { ...filter, end: new Date(Date.now() + MINUTE) }, { start: new Date(Date.now() - 5 * MINUTE), limit: PAGE });
     const latest = Math.max(after ?? 0, ...recent.map((e) => e.seq));
-    return { latest, events: after === undefined ? [] : recent.filter((e) => e.seq > after).map(fromStored) };
+    return { latest, events: recent.filter((e) => after === undefined || e.seq > after).map(fromStored) };
   }
 
   /** Every matching event, newest first, as CSV or as a CloudTrail log file ({"Records": [...]}). */

@@ -9,7 +9,7 @@ export function eventsChart({ buckets, truncated }) {
   const bw = width / buckets.length;
   const totalEvents = buckets.reduce((n, b) => n + b.total, 0);
   const totalErrors = buckets.reduce((n, b) => n + b.errors, 0);
-  const svg = h('svg:svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', class: 'chart-svg', role: 'img', 'aria-label': `${totalEvents} events, ${totalErrors} errors` });
+  const svg = h('svg:svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', class: 'chart-svg', role: 'img', 'aria-label': `${plural(totalEvents, 'event')}, ${plural(totalErrors, 'error')}` });
   buckets.forEach((b, i) => {
     if (b.total === 0) return;
     const x = i * bw + 1;
@@ -26,8 +26,10 @@ export function eventsChart({ buckets, truncated }) {
   return h(
     'figure',
     { class: 'chart' },
-    h('figcaption', {}, h('span', {}, 'Events per minute'), h('span', { class: 'legend' }, h('i', { class: 'dot ok' }), `${totalEvents} events`, h('i', { class: 'dot err' }), `${totalErrors} errors`, truncated ? ' (newest 5,000 shown)' : '')),
+    h('figcaption', {}, h('span', {}, 'Events per minute'), h('span', { class: 'legend' }, h('i', { class: 'dot ok' }), plural(totalEvents, 'event'), h('i', { class: 'dot err' }), plural(totalErrors, 'error'), truncated ? ' (newest 5,000 shown)' : '')),
     svg,
     h('div', { class: 'axis muted' }, h('span', {}, first), h('span', {}, last)),
   );
 }
+
+const plural = (n, word) => `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;

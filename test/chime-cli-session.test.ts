@@ -71,7 +71,7 @@ test('an admin session with the aws CLI is recorded call by call in us-east-1', 
   const records = (await lookupAll(s.cloudtrail({ region: 'us-east-1' }), { LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'chime.amazonaws.com' }] }))
     .map(recordOf)
     .reverse();
-  const fromCli = records.filter((r) => r.userAgent.startsWith('aws-cli/1.'));
+  const fromCli = records.filter((r) => r.userAgent?.startsWith('aws-cli/1.'));
   assert.deepEqual(fromCli.map((r) => r.eventName), calls);
   const byName = new Map<string, any[]>();
   for (const r of fromCli) {

@@ -1,6 +1,12 @@
 // The embedded store: one SQLite file in the data dir. A single writer connection runs
 // transactions one at a time (SQLite has one writer anyway); a second connection serves reads
 // from the last committed state (WAL), so a reader never sees a transaction in flight.
+//
+// Group commit: the write transactions queued while the writer was busy run one after another
+// inside ONE SQLite transaction, each in its own savepoint, and all are answered after its COMMIT.
+// A commit costs far more than the few rows of a call and its record (it writes every page the
+// transaction touched), so under concurrent load this is what keeps recording cheap. Each write
+// still commits all-or-nothing, sees the writes before it, and resolves only once durable.
 import Database from 'better-sqlite3';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
 import { lookupKeys, rowToEvent } from './journal-index.ts';
@@ -48,11 +54,17 @@ CREATE TABLE IF NOT EXISTS event_keys (
   seq INTEGER NOT NULL,
   PRIMARY KEY (account_id, region, category, attr, value, event_time, seq)
 ) WITHOUT ROWID;
+
+-- event_keys holds the rows of every event up to indexed_seq; the events after it (the tail) are
+-- indexed in bulk shortly after they commit, and lookups read the tail directly meanwhile.
+-- A database indexed before this row existed starts fully indexed.
+CREATE TABLE IF NOT EXISTS journal_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO journal_state VALUES ('indexed_seq', (SELECT coalesce(max(seq), 0) FROM events));
 `;
 
 class SqliteTx implements Tx {
   readonly docs: DocStore;
-  readonly journal: Journal;
+  readonly journal: SqliteJournal;
   constructor(db: Database.Database) {
     this.docs = new SqliteDocs(db);
     this.journal = new SqliteJournal(db);
@@ -102,7 +114,18 @@ class SqliteDocs implements DocStore {
   }
 }
 
+/** Events left for the bulk indexer before it runs; a lookup reads at most about this many directly. */
+const INDEX_AFTER = 256;
+/** Or this long after an event committed, whichever comes first. */
+const INDEX_DELAY_MS = 100;
+/** Events indexed in one write transaction when catching up. */
+const INDEX_CHUNK = 5000;
+
+type Position = { eventTime: number; seq: number };
+const newerFirst = (a: Position, b: Position) => b.eventTime - a.eventTime || b.seq - a.seq;
+
 class SqliteJournal implements Journal {
+  private readonly db: Database.Database;
   private readonly insertEvent;
   private readonly insertKey;
   private readonly lookupFirst;
@@ -112,7 +135,11 @@ class SqliteJournal implements Journal {
   private readonly deleteEvent;
   private readonly after;
   private readonly last;
+  private readonly indexedSeq;
+  private readonly setIndexedSeq;
+  private readonly tail;
   constructor(db: Database.Database) {
+    this.db = db;
     this.insertEvent = db.prepare(
       `INSERT INTO events (account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -131,6 +158,12 @@ class SqliteJournal implements Journal {
       'DELETE FROM event_keys WHERE account_id = ? AND region = ? AND category = ? AND attr = ? AND value = ? AND event_time = ? AND seq = ?',
     );
     this.deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
+    this.indexedSeq = db.prepare("SELECT value FROM journal_state WHERE name = 'indexed_seq'").pluck();
+    this.setIndexedSeq = db.prepare("UPDATE journal_state SET value = ? WHERE name = 'indexed_seq'");
+    this.tail = db.prepare(
+      `SELECT * FROM events WHERE seq > ? AND account_id = ? AND region = ? AND category = ? AND event_time >= ? AND event_time <= ?
+       ORDER BY event_time DESC, seq DESC`,
+    );
   }
   async append(entry: JournalEntry): Promise<number> {
     const t = Math.floor(entry.eventTime.getTime() / 1000);
@@ -150,10 +183,23 @@ class SqliteJournal implements Journal {
         entry.record,
       ).lastInsertRowid,
     );
-    for (const [attr, value] of lookupKeys(entry)) {
-      this.insertKey.run(entry.accountId, entry.region, entry.category, attr, value, t, seq);
-    }
+    // Its lookup rows come with the next bulk index (indexPending), far cheaper than one commit
+    // writing a page of every index an event touches.
     return seq;
+  }
+  /** Indexes up to `limit` events of the tail; returns how many are left. Runs in a write transaction. */
+  indexPending(limit: number): number {
+    const from = this.indexedSeq.get() as number;
+    const rows = this.after.all(from, limit) as EventRow[];
+    for (const row of rows) {
+      const event = rowToEvent(row);
+      for (const [attr, value] of lookupKeys(event)) this.insertKey.run(event.accountId, event.region, event.category, attr, value, row.event_time, event.seq);
+    }
+    if (rows.length) this.setIndexedSeq.run(rows[rows.length - 1].seq);
+    return this.pending();
+  }
+  pending(): number {
+    return (this.last.get() as number) - (this.indexedSeq.get() as number);
   }
   async lookup(q: LookupQuery): Promise<StoredEvent[]> {
     const args = [
@@ -165,8 +211,19 @@ class SqliteJournal implements Journal {
       Math.floor(q.startTime.getTime() / 1000),
       Math.floor(q.endTime.getTime() / 1000),
     ];
-    const rows = (q.before ? this.lookupNext.all(...args, q.before.eventTime, q.before.seq, q.limit) : this.lookupFirst.all(...args, q.limit)) as EventRow[];
-    return rows.map(rowToEvent);
+    // One snapshot for both parts: the tail read directly, the rest from the index.
+    return this.db.transaction(() => {
+      const indexed = (q.before ? this.lookupNext.all(...args, q.before.eventTime, q.before.seq, q.limit) : this.lookupFirst.all(...args, q.limit)) as EventRow[];
+      const [, , , attr, value, start, end] = args;
+      const tail = (this.tail.all(this.indexedSeq.get(), q.accountId, q.region, q.category, start, end) as EventRow[])
+        .filter((row) => !q.before || newerFirst({ eventTime: row.event_time, seq: row.seq }, q.before) > 0)
+        .map(rowToEvent)
+        .filter((e) => attr === '*' || lookupKeys(e).some(([a, v]) => a === attr && v === value));
+      if (tail.length === 0) return indexed.map(rowToEvent);
+      return [...tail, ...indexed.map(rowToEvent)]
+        .sort((a, b) => newerFirst({ eventTime: a.eventTime.getTime(), seq: a.seq }, { eventTime: b.eventTime.getTime(), seq: b.seq }))
+        .slice(0, q.limit);
+    })();
   }
   async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
     return (this.after.all(after, limit) as EventRow[]).map(rowToEvent);
@@ -193,12 +250,25 @@ class SqliteJournal implements Journal {
   }
 }
 
+/** A bound on one group commit, so that no write waits behind an unbounded batch. */
+const MAX_GROUP = 256;
+
+interface PendingWrite {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 export class SqliteStore implements Store {
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
   private readonly writeTx: SqliteTx;
   private readonly readTx: SqliteTx;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: PendingWrite[] = [];
+  /** Set while a group is scheduled or running; the next is scheduled when it ends. */
+  private busy: Promise<void> | undefined;
+  private indexTimer: NodeJS.Timeout | undefined;
+  private indexing = false;
 
   constructor(file: string) {
     this.writer = new Database(file);
@@ -212,6 +282,7 @@ export class SqliteStore implements Store {
     this.reader.pragma('busy_timeout = 5000');
     this.writeTx = new SqliteTx(this.writer);
     this.readTx = new SqliteTx(this.reader);
+    this.indexSoon();
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -219,24 +290,99 @@ export class SqliteStore implements Store {
   }
 
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const run = async () => {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.busy || this.pending.length === 0) return;
+    // setImmediate: the requests read in the same turn of the event loop join one group.
+    this.busy = new Promise<void>((done) => setImmediate(() => void this.runGroup().finally(done))).then(() => {
+      this.busy = undefined;
+      this.schedule();
+    });
+  }
+
+  private async runGroup(): Promise<void> {
+    const group = this.pending.splice(0, MAX_GROUP);
+    const settled: (() => void)[] = [];
+    const committed: PendingWrite[] = [];
+    const results: unknown[] = [];
+    try {
       this.writer.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      for (const w of group) w.reject(err);
+      return;
+    }
+    for (let i = 0; i < group.length; i++) {
+      const w = group[i];
+      this.writer.exec('SAVEPOINT w');
       try {
-        const result = await fn(this.writeTx);
-        this.writer.exec('COMMIT');
-        return result;
+        const value = await w.fn(this.writeTx);
+        this.writer.exec('RELEASE w');
+        committed.push(w);
+        results.push(value);
       } catch (err) {
-        this.writer.exec('ROLLBACK');
-        throw err;
+        settled.push(() => w.reject(err));
+        if (!this.writer.inTransaction) {
+          // SQLite rolled the whole transaction back (I/O error, full disk): the writes before
+          // this one are lost with it; those after it run in the next group.
+          for (const c of committed) c.reject(err);
+          this.pending.unshift(...group.slice(i + 1));
+          for (const s of settled) s();
+          return;
+        }
+        this.writer.exec('ROLLBACK TO w');
+        this.writer.exec('RELEASE w');
       }
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    }
+    try {
+      this.writer.exec('COMMIT');
+    } catch (err) {
+      if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+      for (const c of committed) c.reject(err);
+      for (const s of settled) s();
+      return;
+    }
+    committed.forEach((c, i) => c.resolve(results[i]));
+    for (const s of settled) s();
+    this.indexSoon();
+  }
+
+  /** Schedules the bulk index of the journal's tail once it is long enough or old enough. */
+  private indexSoon(): void {
+    if (this.indexing) return;
+    const pending = this.writeTx.journal.pending();
+    if (pending >= INDEX_AFTER) this.indexNow();
+    else if (pending > 0 && !this.indexTimer) this.indexTimer = setTimeout(() => this.indexNow(), INDEX_DELAY_MS);
+  }
+
+  private indexNow(): void {
+    clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
+    this.indexing = true;
+    // A failure leaves the tail to the next commit's attempt; lookups read the tail meanwhile.
+    void this.write(async (tx) => (tx as SqliteTx).journal.indexPending(INDEX_CHUNK)).then(
+      (left) => {
+        this.indexing = false;
+        if (left > 0) this.indexNow();
+      },
+      () => (this.indexing = false),
+    );
+  }
+
+  /** Indexes the whole tail now (bulk loads, and a clean shutdown leaves nothing to catch up). */
+  async indexAll(): Promise<void> {
+    while ((await this.write(async (tx) => (tx as SqliteTx).journal.indexPending(INDEX_CHUNK))) > 0);
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    clearTimeout(this.indexTimer);
+    this.indexTimer = undefined;
+    await this.indexAll();
+    while (this.busy) await this.busy;
     this.reader.close();
     this.writer.close();
   }

@@ -1,0 +1,89 @@
+// What a benchmark reports, and the results files: bench/results/latest.json for tools and
+// bench/results/latest.md for people. A run of some benchmarks keeps the others' last results.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export interface Goal {
+  name: string;
+  /** e.g. '>= 0.85' or '<= 10 ms' */
+  target: string;
+  value: number;
+  pass: boolean;
+}
+
+export interface Machine {
+  nproc: number;
+  cpu: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+}
+
+export interface BenchResult {
+  name: string;
+  title: string;
+  date: string;
+  seconds: number;
+  machine: Machine;
+  goals: Goal[];
+  tables: Table[];
+  notes: string[];
+}
+
+/** What a benchmark module produces; run.ts adds name, date, duration and machine. */
+export type Measured = Pick<BenchResult, 'title' | 'goals' | 'tables' | 'notes'>;
+
+export function machine(): Machine {
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+export const atMost = (name: string, value: number, limit: number, unit: string): Goal => ({ name, target: `<= ${limit} ${unit}`, value, pass: value <= limit });
+export const atLeast = (name: string, value: number, limit: number): Goal => ({ name, target: `>= ${limit}`, value, pass: value >= limit });
+
+type ResultsFile = { benchmarks: Record<string, BenchResult> };
+
+export function saveResults(dir: string, results: BenchResult[]): { json: string; md: string } {
+  const json = join(dir, 'latest.json');
+  const previous: ResultsFile = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : { benchmarks: {} };
+  for (const r of results) previous.benchmarks[r.name] = r;
+  const md = join(dir, 'latest.md');
+  writeAtomically(json, `${JSON.stringify(previous, null, 2)}\n`);
+  writeAtomically(md, markdown(Object.values(previous.benchmarks)));
+  return { json, md };
+}
+
+// A run stopped half-way never leaves a truncated results file (*.tmp is gitignored).
+function writeAtomically(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+export function markdown(results: BenchResult[]): string {
+  const out = ['# opentrail benchmarks', '', 'Written by `npm run bench`; each benchmark keeps its own date and machine.', ''];
+  for (const r of results) {
+    const m = r.machine;
+    out.push(`## ${r.title} (\`${r.name}\`)`, '');
+    out.push(`${r.date} · ${m.nproc} CPUs (${m.cpu}) · ${m.memoryGiB} GiB · Node ${m.node} · ${m.platform} · ${Math.round(r.seconds)} s`, '');
+    out.push(...tableLines({ title: 'Goals', columns: ['goal', 'target', 'measured', 'result'], rows: r.goals.map((g) => [g.name, g.target, g.value, g.pass ? 'pass' : 'FAIL']) }));
+    for (const t of r.tables) out.push(...tableLines(t));
+    if (r.notes.length) out.push(...r.notes.map((n) => `- ${n}`), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export function tableLines(t: Table): string[] {
+  return [`**${t.title}**`, '', `| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`, ...t.rows.map((r) => `| ${r.join(' | ')} |`), ''];
+}

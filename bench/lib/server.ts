@@ -1,0 +1,54 @@
+// Starts bench/serve.ts as a child process with the benchmark's root credentials.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export const ROOT: Credentials = { accessKeyId: 'AKIAOPENTRAILBENCH01', secretAccessKey: 'opentrail-bench-root-secret-key/0123456789' };
+export const ACCOUNT_ID = '123456789012';
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(dataDir: string, opts: { recording: boolean; env?: Record<string, string> }): Promise<BenchServer> {
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of every server to that dir when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', process.env.BENCH_SERVE ?? join(import.meta.dirname, '..', 'serve.ts'), dataDir, opts.recording ? 'on' : 'off'], {
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      OPENTRAIL_ACCOUNT_ID: ACCOUNT_ID,
+      OPENTRAIL_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
+      OPENTRAIL_ROOT_SECRET_ACCESS_KEY: ROOT.secretAccessKey,
+      OPENTRAIL_KEY_FILE: '',
+      OPENTRAIL_DATABASE_URL: '',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Benchmark 1: what recording costs. Audited Chime CreateAccount and GetAccount throughput against
+// the same server build with recording switched off, in one run. Rounds alternate between the two
+// servers (and which goes first) so that drift of the machine hits both; medians are reported.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { atLeast } from './lib/results.ts';
+import type { Measured, Table } from './lib/results.ts';
+import { ROOT, startServer } from './lib/server.ts';
+import type { BenchServer } from './lib/server.ts';
+import { RequestSigner } from './lib/signer.ts';
+import type { PlainRequest } from './lib/signer.ts';
+import { median, round } from './lib/stats.ts';
+
+const ROUNDS = 5;
+const CONNECTIONS = 10;
+/** Requests per round, sized for ~1-2 s rounds on 2 cores. */
+const AMOUNT = { CreateAccount: 3000, GetAccount: 6000 } as const;
+const GOAL = 0.85;
+
+type Op = keyof typeof AMOUNT;
+const OPS = Object.keys(AMOUNT) as Op[];
+
+interface Target {
+  label: 'audited' | 'unaudited';
+  server: BenchServer;
+  signer: RequestSigner;
+  accountId: string;
+}
+
+const json = { 'content-type': 'application/json' };
+
+/** The requests of one round: distinct names for CreateAccount (names are unique per AWS account). */
+async function pool(t: Target, op: Op, round: string, n: number): Promise<PlainRequest[]> {
+  if (op === 'GetAccount') return [await t.signer.sign({ method: 'GET', path: `/accounts/${t.accountId}`, headers: {} })];
+  const out: PlainRequest[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(await t.signer.sign({ method: 'POST', path: '/accounts', headers: json, body: JSON.stringify({ Name: `bench-${round}-${i}` }) }));
+  }
+  return out;
+}
+
+/** Requests per second of one round of `n` calls. */
+async function measure(t: Target, op: Op, round: string, n: number): Promise<number> {
+  // A few spare requests: autocannon may build one ahead per connection.
+  const requests = await pool(t, op, round, n + CONNECTIONS);
+  let next = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: t.server.url,
+    connections: CONNECTIONS,
+    amount: n,
+    requests: [{ setupRequest: () => requests[Math.min(next++, requests.length - 1)] }],
+  });
+  if (result.errors || result.timeouts || result.non2xx) {
+    throw new Error(`${op} on the ${t.label} server: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)})`);
+  }
+  // autocannon's own start and finish are rounded to its one-second ticks.
+  return result.requests.total / ((performance.now() - started) / 1000);
+}
+
+async function target(label: Target['label'], dataDir: string): Promise<Target> {
+  const server = await startServer(dataDir, { recording: label === 'audited' });
+  const signer = new RequestSigner(server.url, 'chime', ROOT);
+  const created = await send(server.url, await signer.sign({ method: 'POST', path: '/accounts', headers: json, body: JSON.stringify({ Name: 'bench-get' }) }));
+  return { label, server, signer, accountId: created.Account.AccountId };
+}
+
+async function send(url: string, req: PlainRequest): Promise<any> {
+  const res = await fetch(`${url}${req.path}`, { method: req.method, headers: req.headers, body: req.body });
+  if (!res.ok) throw new Error(`${req.method} ${req.path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function run(log: (line: string) => void): Promise<Measured> {
+  const dir = mkdtempSync(join(tmpdir(), 'opentrail-bench-'));
+  const targets: Target[] = [];
+  try {
+    targets.push(await target('audited', join(dir, 'audited')));
+    targets.push(await target('unaudited', join(dir, 'unaudited')));
+    for (const t of targets) for (const op of OPS) await measure(t, op, `warm-${t.label}`, AMOUNT[op] / 3);
+    const rates: Record<Op, Record<Target['label'], number[]>> = {
+      CreateAccount: { audited: [], unaudited: [] },
+      GetAccount: { audited: [], unaudited: [] },
+    };
+    for (let r = 1; r <= ROUNDS; r++) {
+      for (const op of OPS) {
+        for (const t of r % 2 ? targets : [...targets].reverse()) {
+          const rate = await measure(t, op, `${t.label}-${r}`, AMOUNT[op]);
+          rates[op][t.label].push(rate);
+          log(`round ${r} ${op} ${t.label}: ${Math.round(rate)} req/s`);
+        }
+      }
+    }
+    const table: Table = {
+      title: `Throughput (req/s, median of ${ROUNDS} alternating rounds, ${CONNECTIONS} connections)`,
+      columns: ['operation', 'audited', 'unaudited', 'audited / unaudited', 'rounds audited', 'rounds unaudited'],
+      rows: [],
+    };
+    const goals = OPS.map((op) => {
+      const a = median(rates[op].audited);
+      const u = median(rates[op].unaudited);
+      table.rows.push([op, round(a), round(u), round(a / u), rates[op].audited.map(Math.round).join(' '), rates[op].unaudited.map(Math.round).join(' ')]);
+      return atLeast(`${op} audited / unaudited throughput`, round(a / u), GOAL);
+    });
+    return {
+      title: 'Audited vs unaudited Chime throughput',
+      goals,
+      tables: [table],
+      notes: [
+        'One server build in two processes, createServer(config, { recording: true | false }), each with its own SQLite data dir; autocannon in the parent process; both share the 2 cores.',
+        `Every request SigV4-signed with @smithy/signature-v4 before its round (CreateAccount: a distinct name per request; ${AMOUNT.CreateAccount} CreateAccount and ${AMOUNT.GetAccount} GetAccount calls per round, all answered 2xx).`,
+        'Audited GetAccount (read-only) still commits one write transaction: its record.',
+      ],
+    };
+  } finally {
+    for (const t of targets) await t.server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -84,7 +84,7 @@ async function identityPolicies(tx: Tx, p: Principal): Promise<PolicyDocument[] 
 }
 
 /** A user's or a role's inline and attached policies, parsed. */
-export function policiesOf(holder: PolicyHolder): PolicyDocument[] {
+function policiesOf(holder: PolicyHolder): PolicyDocument[] {
   return [...Object.values(holder.inlinePolicies).map((d) => parsePolicy(d)), ...managedDocuments(holder.attachedPolicies)];
 }
 

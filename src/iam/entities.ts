@@ -55,7 +55,7 @@ export interface MfaDeviceDoc {
 
 export const userKey = (accountId: string, userId: string) => ({ collection: USERS, partition: accountId, id: userId });
 export const roleKey = (accountId: string, roleId: string) => ({ collection: ROLES, partition: accountId, id: roleId });
-export const mfaKey = (accountId: string, serial: string) => ({ collection: MFA, partition: accountId, id: serial });
+const mfaKey = (accountId: string, serial: string) => ({ collection: MFA, partition: accountId, id: serial });
 
 export const userArn = (accountId: string, path: string, name: string) => `arn:aws:iam::${accountId}:user${path}${name}`;
 export const roleArn = (accountId: string, path: string, name: string) => `arn:aws:iam::${accountId}:role${path}${name}`;
@@ -97,8 +97,8 @@ export async function mfaDevicesOf(tx: Tx, accountId: string, userId: string): P
 }
 
 /** Every document of a collection in an account, in creation order (IAM lists are small). */
-export async function listAll<T>(tx: Tx, collection: 'user' | 'role' | 'mfa', accountId: string): Promise<T[]> {
-  const name = { user: USERS, role: ROLES, mfa: MFA }[collection];
+export async function listAll<T>(tx: Tx, collection: 'user' | 'role', accountId: string): Promise<T[]> {
+  const name = { user: USERS, role: ROLES }[collection];
   const out: T[] = [];
   let after: number | undefined;
   for (;;) {

@@ -16,7 +16,7 @@ const managed = (name: string, statements: unknown[]): ManagedPolicy => ({
 
 const allow = (Action: string[]) => ({ Effect: 'Allow', Action, Resource: '*' });
 
-export const MANAGED_POLICIES: readonly ManagedPolicy[] = [
+const MANAGED_POLICIES: readonly ManagedPolicy[] = [
   managed('AdministratorAccess', [allow(['*'])]),
   managed('AmazonChimeFullAccess', [allow(['chime:*'])]),
   managed('AmazonChimeReadOnly', [allow(['chime:List*', 'chime:Get*', 'chime:SearchAvailablePhoneNumbers', 'chime:RetrieveDataExports'])]),

@@ -165,7 +165,7 @@ function principalMatches(p: PrincipalElement, req: EvalRequest): boolean {
 }
 
 /** `*` matches any run of characters, `?` any one. */
-export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
+function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
   if (pattern === '*') return true;
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'si' : 's');
   return re.test(value);
@@ -225,7 +225,7 @@ const POSITIVE_OF: Record<string, string> = {
   ArnNotLike: 'ArnLike',
 };
 
-export function conditionHolds(op: string, contextValue: string | string[] | undefined, policyValues: string[]): boolean {
+function conditionHolds(op: string, contextValue: string | string[] | undefined, policyValues: string[]): boolean {
   const parsed = parseOperator(op);
   if (!parsed) return false;
   const { set, base, ifExists } = parsed;

@@ -68,22 +68,18 @@ export class QueryProtocol implements Protocol {
   }
 
   error(err: ServiceError, requestId: string): RawResponse {
-    return queryError(err, requestId, this.xmlns);
+    const front = err instanceof FrontDoorError;
+    const code = front ? err.queryCode : err.code;
+    const status = front ? err.queryStatus : err.status;
+    const type = status >= 500 ? 'Receiver' : 'Sender';
+    // The fallback used before a service is known has no namespace.
+    const ns = this.xmlns ? ` xmlns="${this.xmlns}"` : '';
+    return xmlResponse(
+      status,
+      requestId,
+      `<ErrorResponse${ns}><Error><Type>${type}</Type><Code>${escape(code)}</Code><Message>${escape(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    );
   }
-}
-
-/** The XML error document every query service writes. */
-export function queryError(err: ServiceError, requestId: string, xmlns?: string): RawResponse {
-  const front = err instanceof FrontDoorError;
-  const code = front ? err.queryCode : err.code;
-  const status = front ? err.queryStatus : err.status;
-  const type = status >= 500 ? 'Receiver' : 'Sender';
-  const ns = xmlns ? ` xmlns="${xmlns}"` : '';
-  return xmlResponse(
-    status,
-    requestId,
-    `<ErrorResponse${ns}><Error><Type>${type}</Type><Code>${escape(code)}</Code><Message>${escape(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-  );
 }
 
 function xmlResponse(status: number, requestId: string, body: string): RawResponse {

@@ -103,5 +103,13 @@ export async function update(tx: Tx, seen: DeliveryState, owner: string, change:
   return next;
 }
 
-export const LEASE_MS = 60_000;
+/** Renewed at every pass; after a crash, another process (or the restarted one) takes over when it runs out. */
+export const LEASE_MS = 10_000;
 export const withLease = (owner: string): Change => (s) => ({ ...s, lease: { owner, until: Date.now() + LEASE_MS } });
+
+/** On a clean stop, the leases this owner holds are given up at once. */
+export async function releaseLeases(tx: Tx, owner: string): Promise<void> {
+  for (const s of await activeStates(tx)) {
+    if (s.lease?.owner === owner) await save(tx, { ...s, lease: undefined });
+  }
+}

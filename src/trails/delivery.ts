@@ -13,7 +13,7 @@ import { logFileEntry, logFilesDelivered } from '../integrity/chains.ts';
 import type { DeliveredLogFile } from '../integrity/chains.ts';
 import { publish } from '../services/sns/deliver.ts';
 import type { StoredEvent, Tx } from '../storage/store.ts';
-import { activeStates, getStateById, update, withLease } from './delivery-state.ts';
+import { activeStates, getStateById, releaseLeases, update, withLease } from './delivery-state.ts';
 import type { Batch, DeliveryState } from './delivery-state.ts';
 import { logFileBody, logFileKey, uniqueString } from './log-files.ts';
 import { getTrailDoc } from './model.ts';
@@ -71,6 +71,7 @@ export class DeliveryWorker {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.app.store.write((tx) => releaseLeases(tx, this.owner));
   }
 
   /** One pass over every active trail. */

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChimeClient, CreateAccountCommand, ListAccountsCommand } from '@aws-sdk/client-chime';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -154,4 +155,28 @@ test('given root credentials replace generated ones, and their secret is sealed 
   for (const f of readdirSync(dir)) {
     assert.equal(readFileSync(join(dir, f)).includes(given.OPENTRAIL_ROOT_SECRET_ACCESS_KEY), false, f);
   }
+});
+
+test('a key file that cannot open the sealed secrets stops the start with exit status 2', async (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const s = await spawnServer(dir);
+  s.child.kill('SIGTERM');
+  await once(s.child, 'exit');
+  const keyFile = join(dir, 'secret.key');
+  const original = readFileSync(keyFile);
+  const cases: [string, string][] = [
+    [randomBytes(32).toString('base64'), `${keyFile} cannot open the secrets sealed in the database: it is not the key file they were sealed with`],
+    ['not a key', `${keyFile} does not hold a 256-bit key (base64)`],
+  ];
+  for (const [content, message] of cases) {
+    writeFileSync(keyFile, content);
+    const res = await run(['serve', '--port', '0', '--data-dir', dir], NO_ROOT);
+    assert.equal(res.stderr.trim(), `opentrail: ${message}`);
+    assert.equal(res.code, 2);
+  }
+  // With its own key file back, the data dir serves again.
+  writeFileSync(keyFile, original);
+  const back = await run(['serve', '--port', '0', '--data-dir', dir], NO_ROOT);
+  assert.match(back.stdout, /listening on/);
 });

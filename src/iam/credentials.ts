@@ -140,22 +140,36 @@ export class Credentials {
     return { secretAccessKey: this.box.open(doc.sealedSecret), principal, expiresAt: new Date(doc.expiration) };
   }
 
+  /**
+   * Sessions of an account expired for a day (until then they answer ExpiredToken) are dropped
+   * as new ones are issued, so their number stays about that of live ones.
+   */
+  private async purgeExpiredSessions(tx: Tx, accountId: string): Promise<void> {
+    const cutoff = Date.now() - EXPIRED_SESSION_KEPT_MS;
+    for (const doc of await tx.docs.findByIndex<SessionDoc>(SESSIONS, accountId, GLOBAL)) {
+      if (Date.parse(doc.expiration) <= cutoff) await tx.docs.delete({ collection: SESSIONS, partition: GLOBAL, id: doc.accessKeyId });
+    }
+  }
+
   /** Issues temporary credentials for the principal `make` builds around the new key id. */
   async issueSession(tx: Tx, make: (accessKeyId: string) => Principal, expiration: Date): Promise<IssuedCredentials> {
     const accessKeyId = newIamId('ASIA');
     const secretAccessKey = newSecretAccessKey();
     const sessionToken = `IQoJb3JpZ2luX2VjE${randomBytes(240).toString('base64')}`;
     const principal = make(accessKeyId);
+    const accountId = principal.type === 'AWSService' ? '' : principal.accountId;
+    await this.purgeExpiredSessions(tx, accountId);
     await tx.docs.put<SessionDoc>(
       { collection: SESSIONS, partition: GLOBAL, id: accessKeyId },
       {
         accessKeyId,
         sealedSecret: this.box.seal(secretAccessKey),
         tokenHash: tokenHash(sessionToken),
-        accountId: principal.type === 'AWSService' ? '' : principal.accountId,
+        accountId,
         expiration: expiration.toISOString(),
         principal,
       },
+      accountId,
     );
     return { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration };
   }
@@ -173,6 +187,9 @@ export class Credentials {
       if (!(await this.getAccount(tx, accountId))) await this.putAccount(tx, { accountId, createDate: new Date().toISOString() });
       const rootKeys = (await tx.docs.findByIndex<AccessKeyDoc>(KEYS, accountId, GLOBAL)).filter((k) => k.owner.type === 'Root');
       const base = { status: 'Active' as const, accountId, createDate: new Date().toISOString(), owner: { type: 'Root' as const } };
+      // Refused at start rather than by every call later: a key file that is not the one the
+      // existing secrets were sealed with.
+      if (rootKeys.length > 0) this.box.assertOpens(rootKeys[0].sealedSecret);
       if (given) {
         const current = rootKeys.find((k) => k.accessKeyId === given.accessKeyId);
         if (!current || this.box.open(current.sealedSecret) !== given.secretAccessKey) {
@@ -189,6 +206,8 @@ export class Credentials {
     });
   }
 }
+
+const EXPIRED_SESSION_KEPT_MS = 24 * 3600_000;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 

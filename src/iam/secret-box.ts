@@ -2,16 +2,20 @@
 // of its own, outside the database: a copy of the database alone reveals no secret.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError } from '../config.ts';
 
 export class SecretBox {
-  private constructor(private readonly key: Buffer) {}
+  private constructor(
+    private readonly key: Buffer,
+    readonly file: string,
+  ) {}
 
   /** Loads the key file, creating it (mode 0600) on first use. */
   static open(file: string): SecretBox {
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`${file} does not hold a 256-bit key`);
-    return new SecretBox(key);
+    if (key.length !== 32) throw new ConfigError(`${file} does not hold a 256-bit key (base64)`);
+    return new SecretBox(key, file);
   }
 
   seal(plain: string): string {
@@ -26,6 +30,15 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  /** Refuses a key file that cannot open what was sealed before (a replaced or lost key file). */
+  assertOpens(sealed: string): void {
+    try {
+      this.open(sealed);
+    } catch {
+      throw new ConfigError(`${this.file} cannot open the secrets sealed in the database: it is not the key file they were sealed with`);
+    }
   }
 
   /** A key for another purpose (e.g. signing pagination tokens), derived from this one. */

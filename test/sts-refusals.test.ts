@@ -22,12 +22,12 @@ async function refusedEverywhere(s: TestServer, credentials: Creds): Promise<voi
   await rejectsWith(s.chime({ credentials }).send(new ListAccountsCommand({})), 'UnrecognizedClientException', INVALID_TOKEN, 403);
 }
 
-/** Makes a session expire now, as 15 minutes of waiting would. */
-async function expire(s: TestServer, accessKeyId: string): Promise<void> {
+/** Makes a session expire `ago` ms before now, as waiting would (its index, the account, kept). */
+async function expire(s: TestServer, accessKeyId: string, ago = 1000): Promise<void> {
   await s.server.context.store.write(async (tx) => {
     const key = { collection: 'iam.session', partition: 'global', id: accessKeyId };
-    const doc = await tx.docs.get<{ expiration: string }>(key);
-    await tx.docs.put(key, { ...doc!, expiration: new Date(Date.now() - 1000).toISOString() });
+    const doc = await tx.docs.get<{ expiration: string; accountId: string }>(key);
+    await tx.docs.put(key, { ...doc!, expiration: new Date(Date.now() - ago).toISOString() }, doc!.accountId);
   });
 }
 
@@ -82,6 +82,10 @@ test('an expired session is refused with ExpiredToken, and a wrong or missing to
   await expire(s, session.accessKeyId);
   await rejectsWith(sts(s, { credentials: session }).send(new GetCallerIdentityCommand({})), 'ExpiredToken', 'The security token included in the request is expired', 403);
   await rejectsWith(s.chime({ credentials: session }).send(new ListAccountsCommand({})), 'ExpiredTokenException', 'The security token included in the request is expired', 403);
+  // A day after expiry a session is forgotten once new ones are issued: then it is unknown.
+  await expire(s, session.accessKeyId, 24 * 3600_000 + 1000);
+  await sts(s, { credentials: fay }).send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+  await refusedEverywhere(s, session);
   // The refusal is recorded with the caller it names, in each protocol's words.
   const records = (await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: session.accessKeyId }] })).map(recordOf);
   assert.deepEqual(

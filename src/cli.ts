@@ -5,6 +5,7 @@ import { lookupEventsCommand, UsageError } from './cli/lookup-events.ts';
 import { CliError } from './cli/aws-client.ts';
 import { accountCommand } from './cli/account.ts';
 import { bucketCommand } from './cli/bucket.ts';
+import { validateLogsCommand } from './cli/validate-logs.ts';
 
 const program = new Command('opentrail')
   .description('A self-hosted, CloudTrail-compatible audit trail')
@@ -55,6 +56,7 @@ program
 lookupEventsCommand(program);
 accountCommand(program);
 bucketCommand(program);
+validateLogsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

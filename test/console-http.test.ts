@@ -192,6 +192,18 @@ test('console actions are API calls made with console credentials, recorded with
   assert.equal((await b.session()).json.signedIn, false);
 });
 
+test('password guessing is cut short: after 10 failures, attempts are refused for 15 minutes', async (t) => {
+  const s = await server();
+  t.after(() => s.close());
+  const b = new Browser(s.url);
+  for (let i = 0; i < 10; i++) assert.equal((await b.signIn({ accountId: ACCOUNT_ID, password: `guess-${i}` })).status, 401);
+  const refused = await b.signIn({ accountId: ACCOUNT_ID, password: ROOT_PASSWORD });
+  assert.deepEqual([refused.status, refused.json.error], [429, { code: 'TooManyAttempts', message: 'Too many failed sign-in attempts. Try again in 15 minutes.' }]);
+  // Refused attempts are not checked, so they are not sign-ins: ten failures recorded, no success.
+  const logins = await records(s, 'ConsoleLogin');
+  assert.deepEqual(logins.map((r) => r.responseElements.ConsoleLogin), Array(10).fill('Failure'));
+});
+
 test('a session ends at its expiry', async (t) => {
   const s = await server();
   t.after(() => s.close());

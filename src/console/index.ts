@@ -16,6 +16,7 @@ import { isApiRequest } from './routing.ts';
 import { cookie, newToken, PRESIGN_COOKIE, readCookie, sameToken, SESSION_COOKIE, SESSION_HOURS, Sessions } from './sessions.ts';
 import type { Session } from './sessions.ts';
 import { SignIn } from './sign-in.ts';
+import { SignInThrottle } from './throttle.ts';
 import { CHIME_OPERATIONS, CLOUDTRAIL_OPERATIONS } from './operations.ts';
 
 export interface ConsoleOptions {
@@ -49,6 +50,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
   });
   const events = new ConsoleEvents(context.store, api);
   const signIn = new SignIn(context);
+  const throttle = new SignInThrottle();
   const secure = Boolean(context.config.tlsCert);
 
   app.addHook('preHandler', async (request, reply) => {
@@ -105,7 +107,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
   };
   const query = (request: FastifyRequest) => request.query as Record<string, string | undefined>;
 
-  const index = (_request: FastifyRequest, reply: FastifyReply) => sendAsset(reply, 'index.html', _request);
+  const index = (request: FastifyRequest, reply: FastifyReply) => sendAsset(reply, 'index.html', request);
   const sendAsset = (reply: FastifyReply, name: string, request: FastifyRequest) => {
     const asset = assets.get(name);
     if (!asset) return reply.code(404).type('text/plain').send('Not found');
@@ -135,10 +137,14 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     const body = jsonBody(request);
     const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
     const facts = browser(request);
+    // Per name and address: one address cannot guess on, nor lock out the others.
+    const who = `${text(body.accountId, 64).trim()} ${text(body.userName, 64).trim().toLowerCase()} ${facts.sourceIp}`;
+    if (!throttle.allows(who)) throw new ConsoleRefusal(429, 'TooManyAttempts', 'Too many failed sign-in attempts. Try again in 15 minutes.');
     const result = await signIn.attempt(
       { account: text(body.accountId, 64).trim(), userName: text(body.userName, 64).trim() || undefined, password: text(body.password, 256), mfaCode: text(body.mfaCode, 6) || undefined },
       { ...facts, loginTo: `${secure ? 'https' : 'http'}://${request.headers.host ?? ''}/`.slice(0, 512) },
     );
+    if (!result.ok && !result.mfaRequired) throttle.failed(who);
     if (!result.ok && result.mfaRequired) throw new ConsoleRefusal(401, 'MfaRequired', 'Enter the code from your MFA device.');
     if (!result.ok) throw new ConsoleRefusal(401, 'FailedAuthentication', 'Your authentication information is incorrect. Please try again.');
     const token = await sessions.create(result.identity, result.credentials);

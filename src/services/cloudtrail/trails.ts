@@ -21,6 +21,7 @@ import type {
   UpdateTrailResponse,
 } from '@aws-sdk/client-cloudtrail';
 import { boolean, list, required, string, structure } from '../../aws/shapes.ts';
+import { digestStatus } from '../../integrity/chains.ts';
 import { checkBucket, checkTopic } from '../../trails/checks.ts';
 import { deleteState, getState, startDelivery, stopDelivery } from '../../trails/delivery-state.ts';
 import { allTrails, deleteTrailDoc, MAX_TRAILS_PER_REGION, putTrail, trailArn, trailResponse, trailView, visibleIn } from '../../trails/model.ts';
@@ -232,6 +233,8 @@ export const GetTrailStatus = defineOperation<GetTrailStatusRequest, GetTrailSta
     LatestNotificationTime: { kind: 'timestamp' },
     StartLoggingTime: { kind: 'timestamp' },
     StopLoggingTime: { kind: 'timestamp' },
+    LatestDigestDeliveryTime: { kind: 'timestamp' },
+    LatestDigestDeliveryError: string(),
     LatestDeliveryAttemptTime: string(),
     LatestNotificationAttemptTime: string(),
     LatestNotificationAttemptSucceeded: string(),
@@ -252,6 +255,7 @@ export const GetTrailStatus = defineOperation<GetTrailStatusRequest, GetTrailSta
     for (const [k, v] of Object.entries(times)) if (v) (out as Record<string, unknown>)[k] = v.value;
     if (s?.LatestDeliveryError) out.LatestDeliveryError = s.LatestDeliveryError;
     if (s?.LatestNotificationError) out.LatestNotificationError = s.LatestNotificationError;
+    Object.assign(out, await digestStatus(ctx.tx, trail, ctx.region));
     // The deprecated string members: ISO text of the same facts, or "".
     out.LatestDeliveryAttemptTime = isoSeconds(s?.LatestDeliveryAttemptTime);
     out.LatestNotificationAttemptTime = isoSeconds(s?.LatestNotificationAttemptTime);

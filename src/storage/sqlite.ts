@@ -160,8 +160,10 @@ class SqliteJournal implements Journal {
     this.deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
     this.indexedSeq = db.prepare("SELECT value FROM journal_state WHERE name = 'indexed_seq'").pluck();
     this.setIndexedSeq = db.prepare("UPDATE journal_state SET value = ? WHERE name = 'indexed_seq'");
+    // NOT INDEXED keeps the planner on the rowid range (the short tail): through events_time it
+    // would scan every event of the time range (~0.4 s for 90 days of a million events).
     this.tail = db.prepare(
-      `SELECT * FROM events WHERE seq > ? AND account_id = ? AND region = ? AND category = ? AND event_time >= ? AND event_time <= ?
+      `SELECT * FROM events NOT INDEXED WHERE seq > ? AND account_id = ? AND region = ? AND category = ? AND event_time >= ? AND event_time <= ?
        ORDER BY event_time DESC, seq DESC`,
     );
   }

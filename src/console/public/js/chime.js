@@ -96,47 +96,45 @@ export async function accountPage(ctx, accountId, tab) {
 }
 
 function users(body, AccountId) {
-  const list = h('div');
-  const refresh = () =>
-    load(list, async () => {
-      const { Users = [] } = await chime('ListUsers', { AccountId, MaxResults: 200 });
-      return table(
-        [
-          { label: 'Email', cell: (u) => u.PrimaryEmail ?? '' },
-          { label: 'Name', cell: (u) => u.DisplayName ?? '' },
-          { label: 'Type', cell: (u) => u.UserType ?? '' },
-          { label: 'Status', cell: (u) => badge(u.UserRegistrationStatus ?? u.UserInvitationStatus ?? '', u.UserRegistrationStatus === 'Suspended' ? 'warn' : '') },
-          { label: 'License', cell: (u) => u.LicenseType ?? '' },
-          {
-            label: '',
-            class: 'row-actions',
-            cell: (u) => {
-              const UserId = u.UserId;
-              const suspended = u.UserRegistrationStatus === 'Suspended';
-              return [
-                button(suspended ? 'Unsuspend' : 'Suspend', () => act(suspended ? 'User unsuspended' : 'User suspended', () => chime(suspended ? 'BatchUnsuspendUser' : 'BatchSuspendUser', { AccountId, UserIdList: [UserId] }).then(throwUserErrors), refresh), 'ghost small', { dataset: { action: 'suspend' } }),
-                button(
-                  'Reset PIN',
-                  async () => {
-                    try {
-                      const { User } = await chime('ResetPersonalPIN', { AccountId, UserId });
-                      revealDialog('New personal PIN', u.PrimaryEmail ?? UserId, User.PersonalPIN);
-                    } catch (err) {
-                      toast(errorText(err), 'error');
-                    }
-                  },
-                  'ghost small',
-                  { dataset: { action: 'reset-pin' } },
-                ),
-                button('Log out', () => act('User logged out', () => chime('LogoutUser', { AccountId, UserId }), refresh), 'ghost small', { dataset: { action: 'logout' } }),
-              ];
-            },
+  const refresh = listTab(body, ['Invite users', () => invite(), 'invite-users'], async () => {
+    const { Users = [] } = await chime('ListUsers', { AccountId, MaxResults: 200 });
+    return table(
+      [
+        { label: 'Email', cell: (u) => u.PrimaryEmail ?? '' },
+        { label: 'Name', cell: (u) => u.DisplayName ?? '' },
+        { label: 'Type', cell: (u) => u.UserType ?? '' },
+        { label: 'Status', cell: (u) => badge(u.UserRegistrationStatus ?? u.UserInvitationStatus ?? '', u.UserRegistrationStatus === 'Suspended' ? 'warn' : '') },
+        { label: 'License', cell: (u) => u.LicenseType ?? '' },
+        {
+          label: '',
+          class: 'row-actions',
+          cell: (u) => {
+            const UserId = u.UserId;
+            const suspended = u.UserRegistrationStatus === 'Suspended';
+            return [
+              button(suspended ? 'Unsuspend' : 'Suspend', () => act(suspended ? 'User unsuspended' : 'User suspended', () => chime(suspended ? 'BatchUnsuspendUser' : 'BatchSuspendUser', { AccountId, UserIdList: [UserId] }).then(throwUserErrors), refresh), 'ghost small', { dataset: { action: 'suspend' } }),
+              button(
+                'Reset PIN',
+                async () => {
+                  try {
+                    const { User } = await chime('ResetPersonalPIN', { AccountId, UserId });
+                    revealDialog('New personal PIN', u.PrimaryEmail ?? UserId, User.PersonalPIN);
+                  } catch (err) {
+                    toast(errorText(err), 'error');
+                  }
+                },
+                'ghost small',
+                { dataset: { action: 'reset-pin' } },
+              ),
+              button('Log out', () => act('User logged out', () => chime('LogoutUser', { AccountId, UserId }), refresh), 'ghost small', { dataset: { action: 'logout' } }),
+            ];
           },
-        ],
-        Users,
-        { empty: 'No users yet. Invite people by email.' },
-      );
-    });
+        },
+      ],
+      Users,
+      { empty: 'No users yet. Invite people by email.' },
+    );
+  });
   const invite = () =>
     formDialog({
       title: 'Invite users',
@@ -151,8 +149,15 @@ function users(body, AccountId) {
         refresh();
       },
     });
-  clear(body).append(h('div', { class: 'toolbar' }, button('Invite users', invite, 'primary', { id: 'invite-users' })), list);
+}
+
+/** A tab: its main action above a list that `render` builds; returns the list's refresh. */
+function listTab(body, [label, onClick, id], render) {
+  const list = h('div');
+  const refresh = () => load(list, render);
+  clear(body).append(h('div', { class: 'toolbar' }, button(label, onClick, 'primary', { id })), list);
   refresh();
+  return refresh;
 }
 
 function throwUserErrors(out) {
@@ -161,28 +166,26 @@ function throwUserErrors(out) {
 }
 
 function domains(body, AccountId) {
-  const list = h('div');
-  const refresh = () =>
-    load(list, async () => {
-      const { Domains = [] } = await chime('ListDomains', { AccountId });
-      return table(
-        [
-          { label: 'Domain', cell: (d) => d.DomainName },
-          { label: 'Status', cell: (d) => badge(d.Status, d.Status === 'Verified' ? 'ok' : 'warn') },
-          { label: 'Verification TXT record', cell: (d) => (d.VerificationRecord ? h('span', { class: 'mono small' }, `${d.VerificationRecord.Name} TXT "${d.VerificationRecord.Value}"`) : '') },
-          {
-            label: '',
-            class: 'row-actions',
-            cell: (d) => [
-              d.Status !== 'Verified' && button('Verify', () => act('Domain verified', () => chime('VerifyDomain', { AccountId, DomainName: d.DomainName }), refresh), 'ghost small', { dataset: { action: 'verify' } }),
-              button('Delete', () => confirmDialog('Delete domain', `Release ${d.DomainName}?`, 'Delete', async () => (await chime('DeleteDomain', { AccountId, DomainName: d.DomainName }), refresh())), 'ghost small danger-text', { dataset: { action: 'delete' } }),
-            ],
-          },
-        ],
-        Domains,
-        { empty: 'No domains claimed. Add one to verify it.' },
-      );
-    });
+  const refresh = listTab(body, ['Add domain', () => add(), 'add-domain'], async () => {
+    const { Domains = [] } = await chime('ListDomains', { AccountId });
+    return table(
+      [
+        { label: 'Domain', cell: (d) => d.DomainName },
+        { label: 'Status', cell: (d) => badge(d.Status, d.Status === 'Verified' ? 'ok' : 'warn') },
+        { label: 'Verification TXT record', cell: (d) => (d.VerificationRecord ? h('span', { class: 'mono small' }, `${d.VerificationRecord.Name} TXT "${d.VerificationRecord.Value}"`) : '') },
+        {
+          label: '',
+          class: 'row-actions',
+          cell: (d) => [
+            d.Status !== 'Verified' && button('Verify', () => act('Domain verified', () => chime('VerifyDomain', { AccountId, DomainName: d.DomainName }), refresh), 'ghost small', { dataset: { action: 'verify' } }),
+            button('Delete', () => confirmDialog('Delete domain', `Release ${d.DomainName}?`, 'Delete', async () => (await chime('DeleteDomain', { AccountId, DomainName: d.DomainName }), refresh())), 'ghost small danger-text', { dataset: { action: 'delete' } }),
+          ],
+        },
+      ],
+      Domains,
+      { empty: 'No domains claimed. Add one to verify it.' },
+    );
+  });
   const add = () =>
     formDialog({
       title: 'Add a domain',
@@ -194,30 +197,26 @@ function domains(body, AccountId) {
         refresh();
       },
     });
-  clear(body).append(h('div', { class: 'toolbar' }, button('Add domain', add, 'primary', { id: 'add-domain' })), list);
-  refresh();
 }
 
 function bots(body, AccountId) {
-  const list = h('div');
-  const refresh = () =>
-    load(list, async () => {
-      const { Bots = [] } = await chime('ListBots', { AccountId, MaxResults: 99 });
-      return table(
-        [
-          { label: 'Name', cell: (b) => b.DisplayName ?? '' },
-          { label: 'Email', cell: (b) => b.BotEmail ?? '' },
-          { label: 'Status', cell: (b) => badge(b.Disabled ? 'Disabled' : 'Enabled', b.Disabled ? 'warn' : 'ok') },
-          {
-            label: '',
-            class: 'row-actions',
-            cell: (b) => button(b.Disabled ? 'Enable' : 'Disable', () => act(b.Disabled ? 'Bot enabled' : 'Bot disabled', () => chime('UpdateBot', { AccountId, BotId: b.BotId, Disabled: !b.Disabled }), refresh), 'ghost small'),
-          },
-        ],
-        Bots,
-        { empty: 'No bots. Bots need a verified domain.' },
-      );
-    });
+  const refresh = listTab(body, ['Create bot', () => create()], async () => {
+    const { Bots = [] } = await chime('ListBots', { AccountId, MaxResults: 99 });
+    return table(
+      [
+        { label: 'Name', cell: (b) => b.DisplayName ?? '' },
+        { label: 'Email', cell: (b) => b.BotEmail ?? '' },
+        { label: 'Status', cell: (b) => badge(b.Disabled ? 'Disabled' : 'Enabled', b.Disabled ? 'warn' : 'ok') },
+        {
+          label: '',
+          class: 'row-actions',
+          cell: (b) => button(b.Disabled ? 'Enable' : 'Disable', () => act(b.Disabled ? 'Bot enabled' : 'Bot disabled', () => chime('UpdateBot', { AccountId, BotId: b.BotId, Disabled: !b.Disabled }), refresh), 'ghost small'),
+        },
+      ],
+      Bots,
+      { empty: 'No bots. Bots need a verified domain.' },
+    );
+  });
   const create = () =>
     formDialog({
       title: 'Create a bot',
@@ -231,36 +230,30 @@ function bots(body, AccountId) {
         refresh();
       },
     });
-  clear(body).append(h('div', { class: 'toolbar' }, button('Create bot', create, 'primary')), list);
-  refresh();
 }
 
 function rooms(body, AccountId) {
-  const list = h('div');
-  const refresh = () =>
-    load(list, async () => {
-      const { Rooms = [] } = await chime('ListRooms', { AccountId, MaxResults: 99 });
-      return table(
-        [
-          { label: 'Name', cell: (r) => r.Name ?? '' },
-          { label: 'Room ID', cell: (r) => h('span', { class: 'mono small' }, r.RoomId) },
-          { label: 'Created', cell: (r) => (r.CreatedTimestamp ? formatTime(r.CreatedTimestamp) : '') },
-          {
-            label: '',
-            class: 'row-actions',
-            cell: (r) => [
-              button('Rename', () => formDialog({ title: 'Rename room', fields: [{ name: 'Name', label: 'Name', value: r.Name, required: true }], onSubmit: async ({ Name }) => (await chime('UpdateRoom', { AccountId, RoomId: r.RoomId, Name }), refresh()) }), 'ghost small'),
-              button('Delete', () => confirmDialog('Delete room', `Delete ${r.Name}?`, 'Delete', async () => (await chime('DeleteRoom', { AccountId, RoomId: r.RoomId }), refresh())), 'ghost small danger-text'),
-            ],
-          },
-        ],
-        Rooms,
-        { empty: 'No rooms.' },
-      );
-    });
+  const refresh = listTab(body, ['Create room', () => create()], async () => {
+    const { Rooms = [] } = await chime('ListRooms', { AccountId, MaxResults: 99 });
+    return table(
+      [
+        { label: 'Name', cell: (r) => r.Name ?? '' },
+        { label: 'Room ID', cell: (r) => h('span', { class: 'mono small' }, r.RoomId) },
+        { label: 'Created', cell: (r) => (r.CreatedTimestamp ? formatTime(r.CreatedTimestamp) : '') },
+        {
+          label: '',
+          class: 'row-actions',
+          cell: (r) => [
+            button('Rename', () => formDialog({ title: 'Rename room', fields: [{ name: 'Name', label: 'Name', value: r.Name, required: true }], onSubmit: async ({ Name }) => (await chime('UpdateRoom', { AccountId, RoomId: r.RoomId, Name }), refresh()) }), 'ghost small'),
+            button('Delete', () => confirmDialog('Delete room', `Delete ${r.Name}?`, 'Delete', async () => (await chime('DeleteRoom', { AccountId, RoomId: r.RoomId }), refresh())), 'ghost small danger-text'),
+          ],
+        },
+      ],
+      Rooms,
+      { empty: 'No rooms.' },
+    );
+  });
   const create = () => formDialog({ title: 'Create a room', fields: [{ name: 'Name', label: 'Room name', required: true }], submit: 'Create room', onSubmit: async ({ Name }) => (await chime('CreateRoom', { AccountId, Name }), refresh()) });
-  clear(body).append(h('div', { class: 'toolbar' }, button('Create room', create, 'primary')), list);
-  refresh();
 }
 
 function settings(body, AccountId) {

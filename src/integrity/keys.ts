@@ -63,7 +63,9 @@ export class SigningKeys {
   ) {}
 
   /** Makes sure the region has a key valid at `now`; generates it (outside any transaction) when not. */
-  async ensure(region: string, now = Date.now()): Promise<void> {
+  async ensure(region: string, at = Date.now()): Promise<void> {
+    // Validity in whole seconds, as the wire carries it.
+    const now = Math.floor(at / 1000) * 1000;
     if (await this.store.read(async (tx) => currentOf(await regionKeys(tx, region), now))) return;
     const pair = await generate('rsa', { modulusLength: 2048 });
     const der = pair.publicKey.export({ type: 'pkcs1', format: 'der' });

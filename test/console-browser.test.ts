@@ -220,6 +220,14 @@ test('the console, end to end', async (t) => {
     assert.equal(await row.locator('td:nth-child(2)').textContent(), 'Logging');
     assert.equal(await row.locator('td:nth-child(4)').textContent(), 'All regions');
     await screenshot(page, 'console-05-trails');
+    // Edit: read-only management events only, then the form shows what the trail has.
+    await row.locator('[data-action=edit]').click();
+    await page.selectOption('dialog select[name=selector]', 'ReadOnly');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('.toast:text-is("Trail updated")');
+    await row.locator('[data-action=edit]').click();
+    assert.equal(await page.inputValue('dialog select[name=selector]'), 'ReadOnly');
+    await page.click('dialog button.ghost');
     await row.locator('[data-action=toggle-logging]').click();
     await page.waitForFunction(() => document.querySelector('tbody tr td:nth-child(2)')?.textContent === 'Stopped');
   });

@@ -54,12 +54,12 @@ export function trailsPage(ctx) {
     refresh();
   }
 
-  const fields = (t = {}) => [
+  const fields = (t = {}, selector = 'All') => [
     ...(t.Name ? [] : [{ name: 'Name', label: 'Trail name', required: true, help: '3–128 letters, digits, periods, underscores and dashes.' }]),
     { name: 'S3BucketName', label: 'S3 bucket', value: t.S3BucketName, required: true, help: 'The bucket that receives the log files.' },
     { name: 'S3KeyPrefix', label: 'Key prefix (optional)', value: t.S3KeyPrefix },
     { name: 'SnsTopicName', label: 'SNS topic (optional)', value: t.SnsTopicARN ?? t.SnsTopicName },
-    { name: 'selector', label: 'Management events', type: 'select', options: SELECTORS.map(([value, label]) => ({ value, label })), value: 'All' },
+    { name: 'selector', label: 'Management events', type: 'select', options: SELECTORS.map(([value, label]) => ({ value, label })), value: selector },
     { name: 'IsMultiRegionTrail', label: 'Apply to all regions', type: 'checkbox', value: t.Name ? t.IsMultiRegionTrail : true },
     { name: 'EnableLogFileValidation', label: 'Log file validation (signed digest files)', type: 'checkbox', value: t.Name ? t.LogFileValidationEnabled : true },
   ];
@@ -90,10 +90,18 @@ export function trailsPage(ctx) {
         refresh();
       },
     });
-  const edit = (t) =>
+  const edit = async (t) => {
+    let selector = 'All';
+    try {
+      const { EventSelectors = [] } = await ct('GetEventSelectors', { TrailName: t.TrailARN ?? t.Name });
+      const management = EventSelectors.find((e) => e.IncludeManagementEvents !== false);
+      selector = management ? (management.ReadWriteType ?? 'All') : EventSelectors.length ? 'None' : 'All';
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
     formDialog({
       title: `Edit ${t.Name}`,
-      fields: fields(t),
+      fields: fields(t, selector),
       onSubmit: async (v) => {
         await ct('UpdateTrail', { Name: t.TrailARN ?? t.Name, ...settings(v) });
         await selectors(t.TrailARN ?? t.Name, v.selector);
@@ -101,6 +109,7 @@ export function trailsPage(ctx) {
         refresh();
       },
     });
+  };
 
   ctx.main.append(pageHeader('Trails', `Trails of ${ctx.region}: each delivers events to a bucket as log files, with signed digests.`, button('Refresh', () => refresh()), button('Create trail', create, 'primary', { id: 'create-trail' })), body);
   refresh();

@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   throughput: () => import('./throughput.ts'),
   lookup: () => import('./lookup.ts'),
   console: () => import('./console.ts'),
+  delivery: () => import('./delivery.ts'),
 };
 
 const asked = process.argv.slice(2);

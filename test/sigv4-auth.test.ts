@@ -211,6 +211,35 @@ describe('SigV4 verification', () => {
     skewed.destroy();
   });
 
+  test('missing and malformed signatures are read by name by the SDKs and the CLI', async () => {
+    const cases: [string, (headers: Record<string, string>) => void, number][] = [
+      ['MissingAuthenticationTokenException', (h) => delete h.authorization, 403],
+      ['IncompleteSignatureException', (h) => (h.authorization = h.authorization.replace(/, Signature=\w+/, '')), 400],
+    ];
+    for (const [name, mangle, status] of cases) {
+      for (const client of [s.chime(), s.cloudtrail()]) {
+        client.middlewareStack.add(
+          (next: any) => (args: any) => {
+            mangle(args.request.headers);
+            return next(args);
+          },
+          { step: 'finalizeRequest', priority: 'low' },
+        );
+        const send = client instanceof ChimeClient ? () => client.send(new ListAccountsCommand({})) : () => (client as CloudTrailClient).send(new LookupEventsCommand({}));
+        const err = await send().then(
+          () => assert.fail('accepted'),
+          (e) => e,
+        );
+        assert.equal(err.name, name);
+        assert.equal(err.$metadata.httpStatusCode, status);
+      }
+    }
+    const unsigned = await aws(s.url, ['--no-sign-request', 'chime', 'list-accounts']);
+    assert.match(unsigned.stderr, /An error occurred \(MissingAuthenticationTokenException\) when calling the ListAccounts operation.*: Missing Authentication Token/);
+    const unsignedCt = await aws(s.url, ['--no-sign-request', 'cloudtrail', 'lookup-events', '--no-paginate']);
+    assert.match(unsignedCt.stderr, /An error occurred \(MissingAuthenticationTokenException\) when calling the LookupEvents operation.*: Missing Authentication Token/);
+  });
+
   test('the aws CLI reads each refusal by name', async () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ AWS_SECRET_ACCESS_KEY: WRONG_SECRET.secretAccessKey }, 'InvalidSignatureException', MISMATCH],

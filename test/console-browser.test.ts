@@ -125,6 +125,17 @@ test('the console, end to end', async (t) => {
     const hidden = await page.locator('#events-table tbody tr td:nth-child(2)').allTextContents();
     assert.ok(hidden.includes('CreateAccount') && !hidden.includes('ListUsers') && !hidden.includes('GetAccount'));
     await page.uncheck('#filter-hide-ro');
+
+    // An absolute time range: a day in 2020 has nothing, the day around now has the AddDomains.
+    const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await page.selectOption('#filter-range', 'custom');
+    await page.fill('#filter-from', '2020-01-01T00:00:00');
+    await page.fill('#filter-to', '2020-01-02T00:00:00');
+    assert.deepEqual(await filter(page, 'EventName', 'AddDomain'), []);
+    await page.fill('#filter-from', local(new Date(Date.now() - 3600_000)));
+    await page.fill('#filter-to', local(new Date(Date.now() + 3600_000)));
+    assert.deepEqual(await filter(page, 'EventName', 'AddDomain'), ['AddDomain', 'AddDomain']);
+    await page.selectOption('#filter-range', '1h');
   });
 
   await t.test('opens an event: the full record in a side panel', async () => {

@@ -182,6 +182,10 @@ test('console actions are API calls made with console credentials, recorded with
   const page = await b.send('GET', '/console/api/events?region=us-east-1&key=EventName&value=CreateAccount');
   assert.equal(page.json.events.length, 1);
   assert.equal(page.json.events[0].eventName, 'CreateAccount');
+  const badTime = await b.send('GET', '/console/api/events?start=yesterday');
+  assert.deepEqual([badTime.status, badTime.json.error], [400, { code: 'InvalidFilter', message: "'yesterday' is not a time" }]);
+  const badKey = await b.send('GET', '/console/api/events?key=Colour&value=blue');
+  assert.deepEqual([badKey.status, badKey.json.error.message], [400, 'key is not a lookup attribute']);
   // Looking at Event history is itself an audited LookupEvents call.
   const [lookup] = await records(s, 'LookupEvents');
   assert.equal(lookup.sessionCredentialFromConsole, 'true');

@@ -218,7 +218,7 @@ describe('SigV4 verification', () => {
     ];
     for (const [name, mangle, status] of cases) {
       for (const client of [s.chime(), s.cloudtrail()]) {
-        client.middlewareStack.add(
+        (client.middlewareStack as { add: Function }).add(
           (next: any) => (args: any) => {
             mangle(args.request.headers);
             return next(args);

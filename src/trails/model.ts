@@ -2,6 +2,7 @@
 // delivery state (see delivery-state.ts). A trail lives in its home region; a multi-region trail
 // is also seen, as a shadow trail, from every other region.
 import type { AdvancedEventSelector, EventSelector, InsightSelector, Tag, Trail } from '@aws-sdk/client-cloudtrail';
+import { listAll } from '../storage/list-all.ts';
 import type { Tx } from '../storage/store.ts';
 
 export interface TrailDoc {
@@ -37,16 +38,7 @@ export const keyOf = (t: TrailDoc) => trailKey(t.AccountId, t.HomeRegion, t.Name
 
 export const trailArn = (region: string, accountId: string, name: string) => `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
 
-export async function allTrails(tx: Tx, accountId: string): Promise<TrailDoc[]> {
-  const out: TrailDoc[] = [];
-  let after: number | undefined;
-  do {
-    const page = await tx.docs.list<TrailDoc>(TRAILS, accountId, { after, limit: 500 });
-    out.push(...page.items);
-    after = page.next;
-  } while (after !== undefined);
-  return out;
-}
+export const allTrails = (tx: Tx, accountId: string) => listAll<TrailDoc>(tx.docs, TRAILS, accountId);
 
 /** What a region sees: its own trails and the shadows of other regions' multi-region trails. */
 export const visibleIn = (t: TrailDoc, region: string) => t.HomeRegion === region || t.IsMultiRegionTrail;

@@ -68,6 +68,13 @@ export async function requireTrail(tx: Tx, accountId: string, region: string, na
   return trail;
 }
 
+/** The trail a call changes: found as requireTrail does, and only from its home region. */
+export async function requireHomeTrail(tx: Tx, accountId: string, region: string, nameOrArn: string): Promise<TrailDoc> {
+  const trail = await requireTrail(tx, accountId, region, nameOrArn);
+  assertHomeRegion(trail, region);
+  return trail;
+}
+
 /** Changes to a trail are made in its home region; other regions only see a shadow. */
 export function assertHomeRegion(trail: TrailDoc, region: string): void {
   if (trail.HomeRegion !== region) {

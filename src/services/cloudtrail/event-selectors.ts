@@ -2,7 +2,7 @@
 import type { GetEventSelectorsRequest, GetEventSelectorsResponse, PutEventSelectorsRequest, PutEventSelectorsResponse } from '@aws-sdk/client-cloudtrail';
 import { boolean, list, required, string, structure } from '../../aws/shapes.ts';
 import { putTrail } from '../../trails/model.ts';
-import { assertHomeRegion, requireTrail } from '../../trails/resolve.ts';
+import { requireHomeTrail, requireTrail } from '../../trails/resolve.ts';
 import { checkAdvancedEventSelectors, checkEventSelectors } from '../../trails/selectors.ts';
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
@@ -45,8 +45,7 @@ export const PutEventSelectors = defineOperation<PutEventSelectorsRequest, PutEv
   input: structure({ TrailName: TrailNameOrArn, EventSelectors: list(EventSelector), AdvancedEventSelectors: list(AdvancedEventSelector) }),
   output: selectorsOutput,
   async handler(ctx, input) {
-    const trail = await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.TrailName!);
-    assertHomeRegion(trail, ctx.region);
+    const trail = await requireHomeTrail(ctx.tx, ctx.accountId, ctx.region, input.TrailName!);
     if ((input.EventSelectors === undefined) === (input.AdvancedEventSelectors === undefined)) {
       throw new InvalidParameterCombinationException('You must specify either EventSelectors or AdvancedEventSelectors, but not both.');
     }

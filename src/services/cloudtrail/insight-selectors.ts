@@ -3,7 +3,7 @@
 import type { GetInsightSelectorsRequest, GetInsightSelectorsResponse, PutInsightSelectorsRequest, PutInsightSelectorsResponse } from '@aws-sdk/client-cloudtrail';
 import { list, required, string, structure } from '../../aws/shapes.ts';
 import { putTrail } from '../../trails/model.ts';
-import { assertHomeRegion, requireTrail } from '../../trails/resolve.ts';
+import { requireHomeTrail, requireTrail } from '../../trails/resolve.ts';
 import { logsManagement } from '../../trails/selectors.ts';
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
@@ -32,8 +32,7 @@ export const PutInsightSelectors = defineOperation<PutInsightSelectorsRequest, P
   input: structure({ TrailName: string(), InsightSelectors: required(list(InsightSelector)), EventDataStore: string(), InsightsDestination: string() }),
   output,
   async handler(ctx, input) {
-    const trail = await requireTrail(ctx.tx, ctx.accountId, ctx.region, trailNameOf(input));
-    assertHomeRegion(trail, ctx.region);
+    const trail = await requireHomeTrail(ctx.tx, ctx.accountId, ctx.region, trailNameOf(input));
     const selectors = input.InsightSelectors!;
     const types = selectors.map((s) => s.InsightType);
     if (new Set(types).size !== types.length) throw new InvalidInsightSelectorsException('Each Insights type can be selected only once.');

@@ -26,7 +26,7 @@ import { checkBucket, checkTopic } from '../../trails/checks.ts';
 import { deleteState, getState, startDelivery, stopDelivery } from '../../trails/delivery-state.ts';
 import { allTrails, deleteTrailDoc, MAX_TRAILS_PER_REGION, putTrail, trailArn, trailResponse, trailView, visibleIn } from '../../trails/model.ts';
 import type { TrailDoc } from '../../trails/model.ts';
-import { assertHomeRegion, checkTrailName, findTrail, isArn, requireTrail } from '../../trails/resolve.ts';
+import { checkTrailName, findTrail, isArn, requireHomeTrail, requireTrail } from '../../trails/resolve.ts';
 import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import {
@@ -136,8 +136,7 @@ export const UpdateTrail = defineOperation<UpdateTrailRequest, UpdateTrailRespon
   input: structure({ Name: TrailNameOrArn, ...destination }),
   output: trailOutput,
   async handler(ctx, input) {
-    const old = await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
-    assertHomeRegion(old, ctx.region);
+    const old = await requireHomeTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
     const trail: TrailDoc = {
       ...old,
       S3BucketName: input.S3BucketName ?? old.S3BucketName,
@@ -165,8 +164,7 @@ export const DeleteTrail = defineOperation<DeleteTrailRequest, DeleteTrailRespon
   readOnly: false,
   input: structure({ Name: TrailNameOrArn }),
   async handler(ctx, input) {
-    const trail = await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
-    assertHomeRegion(trail, ctx.region);
+    const trail = await requireHomeTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
     await deleteTrailDoc(ctx.tx, trail);
     await deleteState(ctx.tx, trail);
     return {};
@@ -273,8 +271,7 @@ export const StartLogging = defineOperation<StartLoggingRequest, StartLoggingRes
   readOnly: false,
   input: structure({ Name: TrailNameOrArn }),
   async handler(ctx, input) {
-    const trail = await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
-    assertHomeRegion(trail, ctx.region);
+    const trail = await requireHomeTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
     if (!trail.IsLogging) await putTrail(ctx.tx, { ...trail, IsLogging: true, StartLoggingTime: ctx.now.toISOString() });
     await startDelivery(ctx.tx, trail);
     return {};
@@ -287,8 +284,7 @@ export const StopLogging = defineOperation<StopLoggingRequest, StopLoggingRespon
   readOnly: false,
   input: structure({ Name: TrailNameOrArn }),
   async handler(ctx, input) {
-    const trail = await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
-    assertHomeRegion(trail, ctx.region);
+    const trail = await requireHomeTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
     if (trail.IsLogging) {
       await putTrail(ctx.tx, { ...trail, IsLogging: false, StopLoggingTime: ctx.now.toISOString() });
       await stopDelivery(ctx.tx, trail);

@@ -2,6 +2,7 @@
 // `<account>/<region>`; subscriptions are kept under their topic. A subscription's confirmation
 // token is kept only as a hash.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { listAll } from '../../storage/list-all.ts';
 import type { Tx } from '../../storage/store.ts';
 
 export interface TopicDoc {
@@ -52,19 +53,8 @@ export async function deleteTopic(tx: Tx, arn: string): Promise<void> {
   await tx.docs.delete(topicKey(arn));
 }
 
-export async function listAll<T>(tx: Tx, collection: string, partition: string): Promise<T[]> {
-  const out: T[] = [];
-  let after: number | undefined;
-  do {
-    const page = await tx.docs.list<T>(collection, partition, { after, limit: 1000 });
-    out.push(...page.items);
-    after = page.next;
-  } while (after !== undefined);
-  return out;
-}
-
-export const topicsIn = (tx: Tx, accountId: string, region: string) => listAll<TopicDoc>(tx, TOPICS, `${accountId}/${region}`);
-export const subscriptionsOf = (tx: Tx, arn: string) => listAll<SubscriptionDoc>(tx, SUBS, arn);
+export const topicsIn = (tx: Tx, accountId: string, region: string) => listAll<TopicDoc>(tx.docs, TOPICS, `${accountId}/${region}`);
+export const subscriptionsOf = (tx: Tx, arn: string) => listAll<SubscriptionDoc>(tx.docs, SUBS, arn);
 
 export async function putSubscription(tx: Tx, s: SubscriptionDoc): Promise<void> {
   await tx.docs.put({ collection: SUBS, partition: s.TopicArn, id: s.SubscriptionArn }, s, s.outbox ? UNSENT : null);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CreateAccountCommand } from '@aws-sdk/client-chime';
 import { csvCell } from '../src/console/csv.ts';
-import { ACCOUNT_ID, startServer } from './helpers/server.ts';
-import { launchBrowser, openConsole, ROOT_PASSWORD, screenshot, signInAsRoot } from './helpers/console.ts';
+import { ACCOUNT_ID } from './helpers/server.ts';
+import { consoleServer, openConsole, screenshot, signInAsRoot } from './helpers/console.ts';
 
 const XSS_UA = '<img src=x onerror=alert(1)>';
 const FORMULA_UA = "=cmd|' /C calc'!A0";
@@ -25,12 +25,7 @@ test('CSV cells that a spreadsheet would run are neutralized', () => {
 });
 
 test('hostile user agents, names, filter values and URLs show as text', async (t) => {
-  const s = await startServer({ env: { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD } });
-  const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await s.close();
-  });
+  const { s, browser } = await consoleServer(t);
   // An SDK caller with a hostile user agent and a hostile account name.
   await s.chime().send(new CreateAccountCommand({ Name: XSS_NAME }));
   // A console user whose browser sends a formula as its user agent.

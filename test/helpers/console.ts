@@ -3,7 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import type { TestContext } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startServer } from './server.ts';
+import type { TestServer } from './server.ts';
 
 export const ROOT_PASSWORD = 'console-Root-pass-1';
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
@@ -13,6 +16,17 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** A server with a known root password and a browser, both closed after the test. */
+export async function consoleServer(t: TestContext): Promise<{ s: TestServer; browser: Browser }> {
+  const s = await startServer({ env: { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD } });
+  const browser = await launchBrowser();
+  t.after(async () => {
+    await browser.close();
+    await s.close();
+  });
+  return { s, browser };
 }
 
 export interface ConsolePage {

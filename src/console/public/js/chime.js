@@ -145,7 +145,7 @@ function users(body, AccountId) {
       submit: 'Send invitations',
       onSubmit: async ({ emails, UserType }) => {
         const { Invites = [] } = await chime('InviteUsers', { AccountId, UserEmailList: emails.split(',').map((e) => e.trim()).filter(Boolean), UserType });
-        toast(`${Invites.length} invitation(s) sent`);
+        toast(`${Invites.length} invitation${Invites.length === 1 ? '' : 's'} sent`);
         refresh();
       },
     });

@@ -22,7 +22,9 @@ import {
   UpdateTrailCommand,
 } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { spawnSync } from 'node:child_process';
 import { FolderBucket } from '../src/buckets/folder.ts';
+import { loadConfig } from '../src/config.ts';
 import { ACCOUNT_ID, aws, startServer, tempDir } from './helpers/server.ts';
 
 async function setup(t: { after(fn: () => Promise<void>): void }) {
@@ -219,4 +221,32 @@ test('tags: add, overwrite, remove, list; limits and unknown resources', async (
   await rejects(east.send(new AddTagsCommand({ ResourceId: trailArn, TagsList: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}` })) })), 'TagsLimitExceededException');
   await rejects(east.send(new AddTagsCommand({ ResourceId: trailArn, TagsList: [{ Key: 'x' }, { Key: 'x' }] })), 'InvalidTagParameterException');
   await rejects(east.send(new ListTagsCommand({ ResourceIdList: [arn('us-east-1', 'ghost')] })), 'ResourceNotFoundException');
+});
+
+test('opentrail bucket create makes a folder bucket trails can use; S3 settings are checked', async (t) => {
+  const dataDir = tempDir();
+  const run = (args: string[]) => spawnSync(process.execPath, ['bin/opentrail.js', 'bucket', 'create', ...args, '--data-dir', dataDir], { encoding: 'utf8' });
+  const bad = run(['Not_A_Bucket']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /opentrail: 'Not_A_Bucket' is not a valid bucket name/);
+  const made = run(['cli-made']);
+  assert.equal(made.status, 0, made.stderr);
+  assert.match(made.stdout, /created bucket cli-made/);
+  const s = await startServer({ dataDir });
+  t.after(() => s.close());
+  await s.cloudtrail().send(new CreateTrailCommand({ Name: 'main', S3BucketName: 'cli-made' }));
+
+  assert.throws(() => loadConfig({}, { OPENTRAIL_S3_ENDPOINT: 'localhost:9000' }), { message: "OPENTRAIL_S3_ENDPOINT must be an http(s) URL, got 'localhost:9000'" });
+  assert.throws(() => loadConfig({}, { OPENTRAIL_S3_ENDPOINT: 'http://127.0.0.1:9000', OPENTRAIL_S3_ACCESS_KEY_ID: 'k' }), {
+    message: 'OPENTRAIL_S3_ACCESS_KEY_ID and OPENTRAIL_S3_SECRET_ACCESS_KEY go together',
+  });
+  assert.throws(() => loadConfig({}, { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '0' }), { message: "OPENTRAIL_DELIVERY_INTERVAL_SECONDS must be a whole number from 1 to 3600, got '0'" });
+  assert.deepEqual(loadConfig({}, { OPENTRAIL_S3_ENDPOINT: 'http://127.0.0.1:9000', OPENTRAIL_S3_FORCE_PATH_STYLE: 'true' }).s3, {
+    endpoint: 'http://127.0.0.1:9000',
+    region: 'us-east-1',
+    accessKeyId: undefined,
+    secretAccessKey: undefined,
+    forcePathStyle: true,
+  });
+  assert.equal(loadConfig({}, {}).deliveryIntervalSeconds, 5);
 });

@@ -101,6 +101,8 @@ test('CreateTrail defaults, GetTrail by name or ARN, and the errors of a destina
   );
   await rejects(east.send(new CreateTrailCommand({ Name: 'other', S3BucketName: 'trail-logs', SnsTopicName: 'nope' })), 'InsufficientSnsTopicPolicyException', 'SNS Topic does not exist or the topic policy is incorrect!');
   await rejects(east.send(new GetTrailCommand({ Name: 'nope' })), 'TrailNotFoundException', `Unknown trail: nope for the user: ${ACCOUNT_ID}`);
+  // GetTrailStatus names the trail by the ARN the name would have.
+  await rejects(east.send(new GetTrailStatusCommand({ Name: 'nope' })), 'TrailNotFoundException', `Unknown trail: ${arn('us-east-1', 'nope')} for the user: ${ACCOUNT_ID}`);
   await rejects(east.send(new GetTrailCommand({ Name: 'arn:aws:cloudtrail:bad' })), 'CloudTrailARNInvalidException');
 });
 

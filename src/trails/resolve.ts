@@ -62,9 +62,10 @@ export async function findTrail(tx: Tx, accountId: string, region: string, nameO
   return (await allTrails(tx, accountId)).find((t) => t.Name === nameOrArn && visibleIn(t, region));
 }
 
-export async function requireTrail(tx: Tx, accountId: string, region: string, nameOrArn: string): Promise<TrailDoc> {
+/** `shownAs` is how the error names a missing trail (GetTrailStatus shows the ARN a name would have). */
+export async function requireTrail(tx: Tx, accountId: string, region: string, nameOrArn: string, shownAs = nameOrArn): Promise<TrailDoc> {
   const trail = await findTrail(tx, accountId, region, nameOrArn);
-  if (!trail) throw new TrailNotFoundException(`Unknown trail: ${nameOrArn} for the user: ${accountId}`);
+  if (!trail) throw new TrailNotFoundException(`Unknown trail: ${shownAs} for the user: ${accountId}`);
   return trail;
 }
 

@@ -241,7 +241,7 @@ export const GetTrailStatus = defineOperation<GetTrailStatusRequest, GetTrailSta
     TimeLoggingStopped: string(),
   }),
   async handler(ctx, input) {
-    const trail = await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
+    const trail = await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!, arnOf(ctx, input.Name));
     const s = await getState(ctx.tx, trail);
     const out: GetTrailStatusResponse = { IsLogging: trail.IsLogging };
     const times = {

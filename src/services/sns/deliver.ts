@@ -54,10 +54,16 @@ export async function publish(app: AppContext, topicArn: string, message: string
   return failures[0];
 }
 
+/** When each failing endpoint may be tried again (backing off up to a minute). */
+type Retries = Map<string, { at: number; delay: number }>;
+const MAX_RETRY_DELAY_MS = 60_000;
+
 /** Sends the pending SubscriptionConfirmation messages; an endpoint that fails is tried again later. */
-export async function sendConfirmations(app: AppContext, baseUrl: string): Promise<void> {
+export async function sendConfirmations(app: AppContext, baseUrl: string, retries: Retries = new Map()): Promise<void> {
   const pending = await app.store.read((tx) => unsentConfirmations(tx));
   for (const sub of pending) {
+    const retry = retries.get(sub.SubscriptionArn);
+    if (retry && retry.at > Date.now()) continue;
     const token = app.box.open(sub.outbox!.sealedToken);
     try {
       await post(sub, 'SubscriptionConfirmation', {
@@ -71,8 +77,11 @@ export async function sendConfirmations(app: AppContext, baseUrl: string): Promi
         SignatureVersion: '1',
       });
     } catch {
+      const delay = Math.min(MAX_RETRY_DELAY_MS, (retry?.delay ?? 500) * 2);
+      retries.set(sub.SubscriptionArn, { at: Date.now() + delay, delay });
       continue;
     }
+    retries.delete(sub.SubscriptionArn);
     await app.store.write(async (tx) => {
       const current = (await subscriptionsOf(tx, sub.TopicArn)).find((s) => s.SubscriptionArn === sub.SubscriptionArn);
       if (current?.outbox?.sealedToken === sub.outbox!.sealedToken) {
@@ -87,6 +96,7 @@ export async function sendConfirmations(app: AppContext, baseUrl: string): Promi
 export class ConfirmationSender {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private readonly retries: Retries = new Map();
   constructor(
     private readonly app: AppContext,
     private readonly baseUrl: () => string,
@@ -95,7 +105,7 @@ export class ConfirmationSender {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running ??= sendConfirmations(this.app, this.baseUrl())
+      this.running ??= sendConfirmations(this.app, this.baseUrl(), this.retries)
         .catch((err) => this.log(`sns confirmations: ${String(err)}`))
         .finally(() => (this.running = undefined));
     }, 500);

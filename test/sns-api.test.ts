@@ -1,0 +1,34 @@
+// The small SNS API: topics per account and region, subscriptions, and SNS's errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateTopicCommand, DeleteTopicCommand, ListSubscriptionsCommand, ListTopicsCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { ACCOUNT_ID, aws, clientConfig, startServer } from './helpers/server.ts';
+
+test('topics: created once per name and region, listed, deleted with their subscriptions', async (t) => {
+  const s = await startServer();
+  t.after(() => s.close());
+  const east = new SNSClient(clientConfig(s.url));
+  const west = new SNSClient(clientConfig(s.url, { region: 'us-west-2' }));
+  t.after(() => (east.destroy(), west.destroy()));
+
+  const arn = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:alerts`;
+  assert.equal((await east.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn, arn);
+  assert.equal((await east.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn, arn);
+  await west.send(new CreateTopicCommand({ Name: 'alerts' }));
+  assert.deepEqual((await east.send(new ListTopicsCommand({}))).Topics, [{ TopicArn: arn }]);
+
+  await assert.rejects(east.send(new CreateTopicCommand({ Name: 'bad name' })), { name: 'InvalidParameterException', message: 'Invalid parameter: Topic Name' });
+  await assert.rejects(east.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: 'a@example.com' })), { name: 'InvalidParameterException' });
+  await assert.rejects(east.send(new SubscribeCommand({ TopicArn: `${arn}-nope`, Protocol: 'http', Endpoint: 'http://127.0.0.1:9/' })), { name: 'NotFoundException', message: 'Topic does not exist' });
+
+  const sub = await east.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'http', Endpoint: 'http://127.0.0.1:9/hook', ReturnSubscriptionArn: true }));
+  assert.match(sub.SubscriptionArn!, new RegExp(`^${arn}:`));
+  assert.deepEqual((await east.send(new ListSubscriptionsCommand({}))).Subscriptions!.map((x) => x.SubscriptionArn), ['PendingConfirmation']);
+
+  const cli = await aws(s.url, ['sns', 'delete-topic', '--topic-arn', arn]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.deepEqual((await east.send(new ListTopicsCommand({}))).Topics, []);
+  assert.deepEqual((await east.send(new ListSubscriptionsCommand({}))).Subscriptions, []);
+  await assert.rejects(east.send(new DeleteTopicCommand({ TopicArn: arn })), { name: 'NotFoundException' });
+  assert.equal((await west.send(new ListTopicsCommand({}))).Topics!.length, 1);
+});

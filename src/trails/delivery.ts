@@ -13,7 +13,7 @@ import { logFileEntry, logFilesDelivered } from '../integrity/chains.ts';
 import type { DeliveredLogFile } from '../integrity/chains.ts';
 import { publish } from '../services/sns/deliver.ts';
 import type { StoredEvent, Tx } from '../storage/store.ts';
-import { activeStates, getStateById, releaseLeases, update, withLease } from './delivery-state.ts';
+import { activeStates, getStateById, LEASE_MS, releaseLeases, update, withLease } from './delivery-state.ts';
 import type { Batch, DeliveryState } from './delivery-state.ts';
 import { logFileBody, logFileKey, uniqueString } from './log-files.ts';
 import { getTrailDoc } from './model.ts';
@@ -94,7 +94,9 @@ export class DeliveryWorker {
   }
 
   private async deliverTrail(seen: DeliveryState): Promise<void> {
-    let state = await this.change(seen, withLease(this.owner));
+    // The lease is renewed once half of it has run, so an idle pass writes nothing.
+    const fresh = seen.lease?.owner === this.owner && seen.lease.until - Date.now() > LEASE_MS / 2;
+    let state = fresh ? seen : await this.change(seen, withLease(this.owner));
     if (!state) return;
     const [home, ...rest] = state.trailId.split('/');
     const trail = await this.app.store.read((tx) => getTrailDoc(tx, state!.accountId, home, rest.join('/')));

@@ -1,5 +1,5 @@
 // AddTags, RemoveTags, ListTags on trails (named by ARN).
-import type { AddTagsRequest, AddTagsResponse, ListTagsRequest, ListTagsResponse, RemoveTagsRequest, RemoveTagsResponse } from '@aws-sdk/client-cloudtrail';
+import type { AddTagsRequest, AddTagsResponse, ListTagsRequest, ListTagsResponse, RemoveTagsRequest, RemoveTagsResponse, Tag as TagType } from '@aws-sdk/client-cloudtrail';
 import { list, required, string, structure } from '../../aws/shapes.ts';
 import { allTrails, putTrail } from '../../trails/model.ts';
 import type { TrailDoc } from '../../trails/model.ts';
@@ -18,6 +18,14 @@ async function trailByArn(ctx: OperationContext, arn: string): Promise<TrailDoc>
   return trail;
 }
 
+/** AddTags and RemoveTags: a change of a trail's tags, made from its home region. */
+async function changeTags(ctx: OperationContext, input: { ResourceId?: string; TagsList?: TagType[] }, change: (current: TagType[], given: TagType[]) => TagType[]) {
+  const trail = await trailByArn(ctx, input.ResourceId!);
+  assertHomeRegion(trail, ctx.region);
+  await putTrail(ctx.tx, { ...trail, Tags: change(trail.Tags, input.TagsList!) });
+  return {};
+}
+
 function assertUniqueKeys(tags: { Key?: string }[]): void {
   const keys = tags.map((t) => t.Key);
   if (new Set(keys).size !== keys.length) throw new InvalidTagParameterException('The tag list contains duplicate keys.');
@@ -27,16 +35,14 @@ export const AddTags = defineOperation<AddTagsRequest, AddTagsResponse>({
   name: 'AddTags',
   readOnly: false,
   input: structure({ ResourceId: required(string()), TagsList: required(TagsList) }),
-  async handler(ctx, input) {
-    const trail = await trailByArn(ctx, input.ResourceId!);
-    assertHomeRegion(trail, ctx.region);
-    assertUniqueKeys(input.TagsList!);
-    const tags = new Map(trail.Tags.map((t) => [t.Key, t]));
-    for (const t of input.TagsList!) tags.set(t.Key, t.Value === undefined ? { Key: t.Key } : { Key: t.Key, Value: t.Value });
-    if (tags.size > MAX_TAGS) throw new TagsLimitExceededException(`The number of tags on the resource exceeds the limit of ${MAX_TAGS}.`);
-    await putTrail(ctx.tx, { ...trail, Tags: [...tags.values()] });
-    return {};
-  },
+  handler: (ctx, input) =>
+    changeTags(ctx, input, (current, given) => {
+      assertUniqueKeys(given);
+      const tags = new Map(current.map((t) => [t.Key, t]));
+      for (const t of given) tags.set(t.Key, t.Value === undefined ? { Key: t.Key } : { Key: t.Key, Value: t.Value });
+      if (tags.size > MAX_TAGS) throw new TagsLimitExceededException(`The number of tags on the resource exceeds the limit of ${MAX_TAGS}.`);
+      return [...tags.values()];
+    }),
   lookupResources: (input) => trailResource(input.ResourceId),
 });
 
@@ -44,13 +50,11 @@ export const RemoveTags = defineOperation<RemoveTagsRequest, RemoveTagsResponse>
   name: 'RemoveTags',
   readOnly: false,
   input: structure({ ResourceId: required(string()), TagsList: required(TagsList) }),
-  async handler(ctx, input) {
-    const trail = await trailByArn(ctx, input.ResourceId!);
-    assertHomeRegion(trail, ctx.region);
-    const drop = new Set(input.TagsList!.map((t) => t.Key));
-    await putTrail(ctx.tx, { ...trail, Tags: trail.Tags.filter((t) => !drop.has(t.Key)) });
-    return {};
-  },
+  handler: (ctx, input) =>
+    changeTags(ctx, input, (current, given) => {
+      const drop = new Set(given.map((t) => t.Key));
+      return current.filter((t) => !drop.has(t.Key));
+    }),
   lookupResources: (input) => trailResource(input.ResourceId),
 });
 

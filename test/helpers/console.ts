@@ -19,8 +19,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A server with a known root password and a browser, both closed after the test. */
-export async function consoleServer(t: TestContext): Promise<{ s: TestServer; browser: Browser }> {
-  const s = await startServer({ env: { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD } });
+export async function consoleServer(t: TestContext, env: Record<string, string> = {}): Promise<{ s: TestServer; browser: Browser }> {
+  const s = await startServer({ env: { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD, ...env } });
   const browser = await launchBrowser();
   t.after(async () => {
     await browser.close();
@@ -38,8 +38,8 @@ export interface ConsolePage {
   errors: string[];
 }
 
-export async function openConsole(browser: Browser, url: string, opts: { userAgent?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<ConsolePage> {
-  const context = await browser.newContext({ userAgent: opts.userAgent, colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+export async function openConsole(browser: Browser, url: string, opts: { userAgent?: string; colorScheme?: 'light' | 'dark'; ignoreHTTPSErrors?: boolean } = {}): Promise<ConsolePage> {
+  const context = await browser.newContext({ userAgent: opts.userAgent, colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1440, height: 900 }, acceptDownloads: true, ignoreHTTPSErrors: opts.ignoreHTTPSErrors });
   const page = await context.newPage();
   const dialogs: string[] = [];
   const errors: string[] = [];

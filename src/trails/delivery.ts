@@ -164,25 +164,31 @@ export class DeliveryWorker {
     const events: StoredEvent[] = [];
     let bytes = 0;
     let last = state.cursor;
-    while (events.length < MAX_BATCH_EVENTS && bytes < MAX_BATCH_BYTES && last < limit) {
+    // Past the stop point the journal has every event up to it, even where sequence numbers have gaps.
+    let pastLimit = false;
+    while (events.length < MAX_BATCH_EVENTS && bytes < MAX_BATCH_BYTES && !pastLimit) {
       const page = await this.app.store.read((tx) => tx.journal.readAfter(last, Math.min(READ_PAGE, MAX_BATCH_EVENTS - events.length)));
       for (const e of page) {
-        if (e.seq > limit) break;
+        if (e.seq > limit) {
+          pastLimit = true;
+          break;
+        }
         events.push(e);
         bytes += e.record.length;
         last = e.seq;
       }
-      if (page.length < READ_PAGE || page[page.length - 1].seq > limit) break;
+      if (page.length < READ_PAGE) break;
     }
-    if (!events.length) return undefined;
+    const end = pastLimit ? limit : last;
+    if (end === state.cursor) return undefined;
     const selected = events.filter((e) => trailTakes(trail, e));
-    if (!selected.length) return { skipTo: last };
+    if (!selected.length) return { skipTo: end };
     const full = events.length >= MAX_BATCH_EVENTS || bytes >= MAX_BATCH_BYTES;
     const oldest = Math.min(...selected.map((e) => e.eventTime.getTime()));
     // After StopLogging, the last events go out at once.
-    const due = full || Date.now() - oldest >= this.opts.intervalSeconds * 1000 || last >= limit;
+    const due = full || Date.now() - oldest >= this.opts.intervalSeconds * 1000 || end >= limit;
     if (!due) return undefined;
-    return { batch: { from: state.cursor + 1, to: last, at: new Date().toISOString() }, events };
+    return { batch: { from: state.cursor + 1, to: end, at: new Date().toISOString() }, events };
   }
 
   /** One file per region with selected events. */

@@ -181,6 +181,7 @@ test('console actions are API calls made with console credentials, recorded with
 
   const page = await b.send('GET', '/console/api/events?region=us-east-1&key=EventName&value=CreateAccount');
   assert.equal(page.json.events.length, 1);
+  assert.equal(page.headers.get('cache-control'), 'no-store');
   assert.equal(page.json.events[0].eventName, 'CreateAccount');
   const badTime = await b.send('GET', '/console/api/events?start=yesterday');
   assert.deepEqual([badTime.status, badTime.json.error], [400, { code: 'InvalidFilter', message: "'yesterday' is not a time" }]);

@@ -59,7 +59,9 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
       return reply;
     }
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
+    // Event records and account data are not for shared caches, nor the browser's disk cache.
+    if (request.url.startsWith('/console/api/')) reply.header('cache-control', 'no-store');
     reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -67,8 +69,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     reply.header('cross-origin-opener-policy', 'same-origin');
   });
   app.setErrorHandler((err, request, reply) => {
-    if (err instanceof ApiError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
-    if (err instanceof ConsoleRefusal) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    if (err instanceof ApiError || err instanceof ConsoleRefusal) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err instanceof BadFilter) return reply.code(400).send({ error: { code: 'InvalidFilter', message: err.message } });
     // Fastify's own refusals (body too large, malformed request).
     const status = (err as { statusCode?: number }).statusCode;
@@ -121,7 +122,6 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
   app.get('/console/assets/*', (request, reply) => sendAsset(reply, (request.params as { '*': string })['*'], request));
 
   app.get('/console/api/session', async (request, reply) => {
-    reply.header('cache-control', 'no-store');
     const session = await sessions.get(readCookie(request.headers.cookie, SESSION_COOKIE));
     if (session) {
       const { accountId, type, userName, mfaUsed, csrf, expiresAt } = session;
@@ -192,8 +192,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     reply
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
-      .header('content-disposition', `attachment; filename="event-history-${stamp}.${format}"`)
-      .header('cache-control', 'no-store');
+      .header('content-disposition', `attachment; filename="event-history-${stamp}.${format}"`);
     return reply.send(Readable.from(prepend(first.value ?? '', chunks)));
   });
 

@@ -172,6 +172,33 @@ test('the console, end to end', async (t) => {
     assert.ok(json.Records.every((r: { eventSource: string }) => r.eventSource === 'chime.amazonaws.com'));
   });
 
+  await t.test('verifies the domain; the account, now Enterprise, gets a bot and a room', async () => {
+    await page.goto(`${s.url}/#/chime/accounts/${encodeURIComponent(accountId)}/domains`);
+    await page.click('[data-action=verify]');
+    await page.waitForSelector('tbody tr .badge:text-is("Verified")');
+    await page.click('a.tab[href$="/bots"]');
+    await page.click('#create-bot');
+    await page.fill('dialog input[name=DisplayName]', 'helper');
+    await page.fill('dialog input[name=Domain]', 'acme.example');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('tbody tr td:text-is("helper")');
+    await page.click('tbody tr button:text-is("Disable")');
+    await page.waitForSelector('tbody tr .badge:text-is("Disabled")');
+    await page.click('a.tab[href$="/rooms"]');
+    await page.click('#create-room');
+    await page.fill('dialog input', 'standup');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('tbody tr td:text-is("standup")');
+    await page.click('tbody tr button:text-is("Rename")');
+    await page.fill('dialog input', 'daily');
+    await page.click('dialog button[type=submit]');
+    await page.waitForSelector('tbody tr td:text-is("daily")');
+    await screenshot(page, 'console-07-rooms');
+    await page.click('tbody tr button:text-is("Delete")');
+    await page.click('dialog button.danger');
+    await page.waitForSelector('.tab-body .empty');
+  });
+
   await t.test('administers an account: logs a user out, suspends, changes settings, renames, deletes', async () => {
     await page.goto(`${s.url}/#/chime`);
     await page.click('tbody tr a:text-is("Rival")');

@@ -200,7 +200,7 @@ function domains(body, AccountId) {
 }
 
 function bots(body, AccountId) {
-  const refresh = listTab(body, ['Create bot', () => create()], async () => {
+  const refresh = listTab(body, ['Create bot', () => create(), 'create-bot'], async () => {
     const { Bots = [] } = await chime('ListBots', { AccountId, MaxResults: 99 });
     return table(
       [
@@ -233,7 +233,7 @@ function bots(body, AccountId) {
 }
 
 function rooms(body, AccountId) {
-  const refresh = listTab(body, ['Create room', () => create()], async () => {
+  const refresh = listTab(body, ['Create room', () => create(), 'create-room'], async () => {
     const { Rooms = [] } = await chime('ListRooms', { AccountId, MaxResults: 99 });
     return table(
       [

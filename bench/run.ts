@@ -1,5 +1,6 @@
 // `npm run bench [-- name ...]`: runs the benchmarks (all, or those named), prints a summary and
 // writes bench/results/latest.json and latest.md. Benchmarks are never part of `npm test`.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { machine, saveResults, tableLines } from './lib/results.ts';
 import type { BenchResult, Measured } from './lib/results.ts';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   lookup: () => import('./lookup.ts'),
   console: () => import('./console.ts'),
   delivery: () => import('./delivery.ts'),
+  'validate-logs': () => import('./validate-logs.ts'),
 };
 
 const asked = process.argv.slice(2);
@@ -27,8 +29,9 @@ const results: BenchResult[] = [];
 for (const name of asked.length ? asked : Object.keys(BENCHMARKS)) {
   console.log(`== ${name}`);
   const started = Date.now();
+  const load = Math.round(loadavg()[0] * 10) / 10;
   const measured = await (await BENCHMARKS[name]()).run((line) => console.log(`   ${line}`));
-  const result: BenchResult = { name, date: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, machine: machine(), ...measured };
+  const result: BenchResult = { name, date: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, machine: machine(load), ...measured };
   results.push(result);
   for (const t of result.tables) console.log(tableLines(t).join('\n'));
   for (const g of result.goals) console.log(`${g.pass ? 'pass' : 'FAIL'}  ${g.name}: ${g.value} (goal ${g.target})`);

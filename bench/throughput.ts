@@ -41,23 +41,31 @@ async function pool(t: Target, op: Op, round: string, n: number): Promise<PlainR
   return out;
 }
 
-/** Requests per second of one round of `n` calls. */
-async function measure(t: Target, op: Op, round: string, n: number): Promise<number> {
+/** Requests per second of one round of `n` calls, and the server's CPU time per call (µs). */
+async function measure(t: Target, op: Op, round: string, n: number): Promise<{ rate: number; cpu: number }> {
   // A few spare requests: autocannon may build one ahead per connection.
   const requests = await pool(t, op, round, n + CONNECTIONS);
   let next = 0;
-  const started = performance.now();
+  const cpu = await t.server.cpu();
+  let first = 0;
+  let last = 0;
   const result = await autocannon({
     url: t.server.url,
     connections: CONNECTIONS,
     amount: n,
-    requests: [{ setupRequest: () => requests[Math.min(next++, requests.length - 1)] }],
+    requests: [
+      {
+        setupRequest: () => ((first ||= performance.now()), requests[Math.min(next++, requests.length - 1)]),
+        onResponse: () => (last = performance.now()),
+      },
+    ],
   });
   if (result.errors || result.timeouts || result.non2xx) {
     throw new Error(`${op} on the ${t.label} server: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)})`);
   }
-  // autocannon's own start and finish are rounded to its one-second ticks.
-  return result.requests.total / ((performance.now() - started) / 1000);
+  // From the first request built to the last response: autocannon's own duration is rounded up
+  // to its one-second ticks.
+  return { rate: result.requests.total / ((last - first) / 1000), cpu: ((await t.server.cpu()) - cpu) / result.requests.total };
 }
 
 async function target(label: Target['label'], dataDir: string): Promise<Target> {
@@ -80,28 +88,30 @@ export async function run(log: (line: string) => void): Promise<Measured> {
     targets.push(await target('audited', join(dir, 'audited')));
     targets.push(await target('unaudited', join(dir, 'unaudited')));
     for (const t of targets) for (const op of OPS) await measure(t, op, `warm-${t.label}`, AMOUNT[op] / 3);
-    const rates: Record<Op, Record<Target['label'], number[]>> = {
-      CreateAccount: { audited: [], unaudited: [] },
-      GetAccount: { audited: [], unaudited: [] },
-    };
+    const empty = () => ({ audited: [] as number[], unaudited: [] as number[] });
+    const rates: Record<Op, Record<Target['label'], number[]>> = { CreateAccount: empty(), GetAccount: empty() };
+    const cpu: Record<Op, Record<Target['label'], number[]>> = { CreateAccount: empty(), GetAccount: empty() };
     for (let r = 1; r <= ROUNDS; r++) {
       for (const op of OPS) {
         for (const t of r % 2 ? targets : [...targets].reverse()) {
-          const rate = await measure(t, op, `${t.label}-${r}`, AMOUNT[op]);
-          rates[op][t.label].push(rate);
-          log(`round ${r} ${op} ${t.label}: ${Math.round(rate)} req/s`);
+          const m = await measure(t, op, `${t.label}-${r}`, AMOUNT[op]);
+          rates[op][t.label].push(m.rate);
+          cpu[op][t.label].push(m.cpu);
+          log(`round ${r} ${op} ${t.label}: ${Math.round(m.rate)} req/s, server CPU ${Math.round(m.cpu)} µs per call`);
         }
       }
     }
     const table: Table = {
       title: `Throughput (req/s, median of ${ROUNDS} alternating rounds, ${CONNECTIONS} connections)`,
-      columns: ['operation', 'audited', 'unaudited', 'audited / unaudited', 'rounds audited', 'rounds unaudited'],
+      columns: ['operation', 'audited', 'unaudited', 'audited / unaudited', 'per-round ratios', 'server CPU µs per call, audited / unaudited', 'rounds audited', 'rounds unaudited'],
       rows: [],
     };
     const goals = OPS.map((op) => {
       const a = median(rates[op].audited);
       const u = median(rates[op].unaudited);
-      table.rows.push([op, round(a), round(u), round(a / u), rates[op].audited.map(Math.round).join(' '), rates[op].unaudited.map(Math.round).join(' ')]);
+      const pairs = rates[op].audited.map((x, i) => round(x / rates[op].unaudited[i])).join(' ');
+      const c = `${Math.round(median(cpu[op].audited))} / ${Math.round(median(cpu[op].unaudited))}`;
+      table.rows.push([op, round(a), round(u), round(a / u), pairs, c, rates[op].audited.map(Math.round).join(' '), rates[op].unaudited.map(Math.round).join(' ')]);
       return atLeast(`${op} audited / unaudited throughput`, round(a / u), GOAL);
     });
     return {
@@ -112,6 +122,7 @@ export async function run(log: (line: string) => void): Promise<Measured> {
         'One server build in two processes, createServer(config, { recording: true | false }), each with its own SQLite data dir; autocannon in the parent process; both share the 2 cores.',
         `Every request SigV4-signed with @smithy/signature-v4 before its round (CreateAccount: a distinct name per request; ${AMOUNT.CreateAccount} CreateAccount and ${AMOUNT.GetAccount} GetAccount calls per round, all answered 2xx).`,
         'Audited GetAccount (read-only) still commits one write transaction: its record.',
+        'Server CPU per call (process.cpuUsage of the server process, medians) is the cost of recording with the noise of other load on the machine mostly removed.',
       ],
     };
   } finally {

@@ -1,7 +1,7 @@
 // What a benchmark reports, and the results files: bench/results/latest.json for tools and
 // bench/results/latest.md for people. A run of some benchmarks keeps the others' last results.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export interface Table {
@@ -24,6 +24,8 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the benchmark started and ended: the machine may be shared. */
+  load: [number, number];
 }
 
 export interface BenchResult {
@@ -40,8 +42,9 @@ export interface BenchResult {
 /** What a benchmark module produces; run.ts adds name, date, duration and machine. */
 export type Measured = Pick<BenchResult, 'title' | 'goals' | 'tables' | 'notes'>;
 
-export function machine(): Machine {
+export function machine(loadAtStart: number): Machine {
   return {
+    load: [loadAtStart, Math.round(loadavg()[0] * 10) / 10],
     nproc: availableParallelism(),
     cpu: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
@@ -76,7 +79,7 @@ export function markdown(results: BenchResult[]): string {
   for (const r of results) {
     const m = r.machine;
     out.push(`## ${r.title} (\`${r.name}\`)`, '');
-    out.push(`${r.date} · ${m.nproc} CPUs (${m.cpu}) · ${m.memoryGiB} GiB · Node ${m.node} · ${m.platform} · ${Math.round(r.seconds)} s`, '');
+    out.push(`${r.date} · ${m.nproc} CPUs (${m.cpu}) · ${m.memoryGiB} GiB · Node ${m.node} · ${m.platform} · ${Math.round(r.seconds)} s · ${m.load ? `load average ${m.load[0]} at start, ${m.load[1]} at end` : ''}`, '');
     out.push(...tableLines({ title: 'Goals', columns: ['goal', 'target', 'measured', 'result'], rows: r.goals.map((g) => [g.name, g.target, g.value, g.pass ? 'pass' : 'FAIL']) }));
     for (const t of r.tables) out.push(...tableLines(t));
     if (r.notes.length) out.push(...r.notes.map((n) => `- ${n}`), '');

@@ -14,6 +14,10 @@ export const ACCOUNT_ID = '123456789012';
 export interface BenchServer {
   url: string;
   pid: number;
+  /** Server-side durations (ms) of the requests received since the last call, in order of arrival (null: not answered yet). */
+  timings(): Promise<(number | null)[]>;
+  /** CPU time (user + system, µs) the server process has used so far. */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -31,9 +35,17 @@ export async function startServer(dataDir: string, opts: { recording: boolean; e
       OPENTRAIL_DATABASE_URL: '',
       ...opts.env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A benchmark stopped half-way (Ctrl-C, an error) leaves no server behind.
+  const orphaned = () => child.kill('SIGTERM');
+  process.once('exit', orphaned);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', orphaned);
+      resolve();
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -46,9 +58,21 @@ export async function startServer(dataDir: string, opts: { recording: boolean; e
   return {
     url,
     pid: child.pid!,
+    timings: () => ask<(number | null)[]>(child, 'timings'),
+    cpu: async () => {
+      const { user, system } = await ask<NodeJS.CpuUsage>(child, 'cpu');
+      return user + system;
+    },
     async stop() {
       child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+function ask<T>(child: ChildProcess, question: string): Promise<T> {
+  return new Promise<T>((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send(question);
+  });
 }

@@ -271,6 +271,8 @@ export class SqliteStore implements Store {
   private busy: Promise<void> | undefined;
   private indexTimer: NodeJS.Timeout | undefined;
   private indexing = false;
+  /** Transaction control, prepared once: run for every write, it would be parsed every time. */
+  private readonly control: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit', Database.Statement>;
 
   constructor(file: string) {
     this.writer = new Database(file);
@@ -284,6 +286,8 @@ export class SqliteStore implements Store {
     this.reader.pragma('busy_timeout = 5000');
     this.writeTx = new SqliteTx(this.writer);
     this.readTx = new SqliteTx(this.reader);
+    const sql = { begin: 'BEGIN IMMEDIATE', savepoint: 'SAVEPOINT w', release: 'RELEASE w', rollbackTo: 'ROLLBACK TO w', commit: 'COMMIT' };
+    this.control = Object.fromEntries(Object.entries(sql).map(([k, v]) => [k, this.writer.prepare(v)])) as SqliteStore['control'];
     this.indexSoon();
   }
 
@@ -313,17 +317,17 @@ export class SqliteStore implements Store {
     const committed: PendingWrite[] = [];
     const results: unknown[] = [];
     try {
-      this.writer.exec('BEGIN IMMEDIATE');
+      this.control.begin.run();
     } catch (err) {
       for (const w of group) w.reject(err);
       return;
     }
     for (let i = 0; i < group.length; i++) {
       const w = group[i];
-      this.writer.exec('SAVEPOINT w');
+      this.control.savepoint.run();
       try {
         const value = await w.fn(this.writeTx);
-        this.writer.exec('RELEASE w');
+        this.control.release.run();
         committed.push(w);
         results.push(value);
       } catch (err) {
@@ -336,12 +340,12 @@ export class SqliteStore implements Store {
           for (const s of settled) s();
           return;
         }
-        this.writer.exec('ROLLBACK TO w');
-        this.writer.exec('RELEASE w');
+        this.control.rollbackTo.run();
+        this.control.release.run();
       }
     }
     try {
-      this.writer.exec('COMMIT');
+      this.control.commit.run();
     } catch (err) {
       if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
       for (const c of committed) c.reject(err);

@@ -2,7 +2,7 @@
 // same exit codes: 0 all valid, 1 something INVALID), on folder buckets read straight from the
 // data dir and on S3-compatible buckets, with a progress bar on a terminal.
 import type { Command } from 'commander';
-import { Buckets } from '../buckets/index.ts';
+import { BucketError, Buckets } from '../buckets/index.ts';
 import type { Bucket } from '../buckets/index.ts';
 import { isoSeconds } from '../integrity/digest.ts';
 import { parseTrailArn, VALID, Validator } from '../integrity/validate.ts';
@@ -46,7 +46,8 @@ export function validateLogsCommand(program: Command): void {
     try {
       process.exitCode = await validateLogs(opts);
     } catch (err) {
-      if (!(err instanceof SetupError)) throw err;
+      // A bucket that cannot be read stops the run, as it stops the aws CLI's.
+      if (!(err instanceof SetupError || err instanceof BucketError)) throw err;
       process.stderr.write(`\n${err.message}\n`);
       process.exitCode = 255;
     }

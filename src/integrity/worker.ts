@@ -71,7 +71,6 @@ export class DigestWorker {
     for (const c of chains) add(c.accountId, c.homeRegion, c.trailName, c.region);
     for (const { trail, regions } of refs.values()) {
       if (this.stopped) return;
-      for (const region of regions) await this.keys.ensure(region);
       const toWrite = await this.app.store.write(async (tx) => {
         const t = await getTrailDoc(tx, trail.accountId, trail.homeRegion, trail.name);
         const session = liveSession(t, t && (await getState(tx, t)));
@@ -94,6 +93,8 @@ export class DigestWorker {
   /** Signs and writes a chain's sealed digests, oldest first; stops at the first failure. */
   private async writeSealed(chain: ChainDoc): Promise<void> {
     const ref = { AccountId: chain.accountId, HomeRegion: chain.homeRegion, Name: chain.trailName };
+    // Keys are made only where something is signed (generating one takes a moment).
+    await this.keys.ensure(chain.region);
     for (;;) {
       const next = await this.app.store.read(async (tx) => {
         const c = await getChain(tx, ref, chain.region);

@@ -2,10 +2,10 @@
 // (SigV4) with the console session's credentials, and handed to the same pipeline as any other
 // call, carrying the browser's user agent and address. So every console action is audited,
 // authorized and validated exactly like an SDK call.
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { GLOBAL_REGION } from '../app-context.ts';
 import type { RawResponse, TlsInfo } from '../aws/request.ts';
+import { Sha256 } from '../aws/sha256.ts';
 import { uriEncode } from '../aws/sigv4.ts';
 import type { Pipeline } from '../pipeline.ts';
 import type { Operation, Service } from '../services/service.ts';
@@ -35,22 +35,6 @@ export interface ConsoleService {
   /** Operations the console may call. */
   allowed: ReadonlySet<string>;
 }
-
-/** The hash @smithy/signature-v4 asks for, on node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView) {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-const toBuffer = (d: string | ArrayBuffer | ArrayBufferView) =>
-  typeof d === 'string' ? Buffer.from(d) : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
 
 const HOST = 'console.opentrail.internal';
 

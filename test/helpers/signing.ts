@@ -1,27 +1,12 @@
 // Raw SigV4-signed requests for tests that need what the SDKs never send: old dates, wrong
 // secrets, tampered bodies, presigned URLs. Signed with @smithy/signature-v4 (the SDKs' own
 // signer), sent with node:http.
-import { createHash, createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
+import { Sha256 } from '../../src/aws/sha256.ts';
 import { ROOT } from './server.ts';
 
-/** The hash constructor @smithy/signature-v4 wants, on node:crypto. */
-export class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+export { Sha256 };
 
 export interface RawCall {
   method?: string;

@@ -10,6 +10,7 @@ import { busyChains, getChain, liveSession, newChain, reconcile, saveChain } fro
 import type { ChainDoc, SealedPeriod } from './chains.ts';
 import { digestKey, digestMetadata, signDigest } from './digest.ts';
 import { SigningKeys } from './keys.ts';
+import { Ticker } from '../ticker.ts';
 
 export interface IntegrityOptions {
   intervalSeconds: number;
@@ -24,34 +25,24 @@ interface TrailRef {
 
 export class DigestWorker {
   readonly keys: SigningKeys;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly ticker: Ticker;
 
   constructor(
     private readonly app: AppContext,
     private readonly opts: IntegrityOptions,
   ) {
     this.keys = new SigningKeys(app.store, app.box, app.config.keyValidityDays);
+    this.ticker = new Ticker(() => this.tick(), Math.min(1000, (opts.intervalSeconds * 1000) / 4), (err) =>
+      opts.log(`digests: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   start(): void {
-    const tickMs = Math.min(1000, (this.opts.intervalSeconds * 1000) / 4);
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.tick()
-        .catch((err) => this.opts.log(`digests: ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(loop, tickMs);
-        });
-    };
-    this.timer = setTimeout(loop, 0);
+    this.ticker.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.ticker.stop();
   }
 
   /** One pass: every logging trail's home chain, and every chain with a period open or sealed. */
@@ -70,7 +61,7 @@ export class DigestWorker {
     }
     for (const c of chains) add(c.accountId, c.homeRegion, c.trailName, c.region);
     for (const { trail, regions } of refs.values()) {
-      if (this.stopped) return;
+      if (this.ticker.stopped) return;
       const toWrite = await this.app.store.write(async (tx) => {
         const t = await getTrailDoc(tx, trail.accountId, trail.homeRegion, trail.name);
         const session = liveSession(t, t && (await getState(tx, t)));

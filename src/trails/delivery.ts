@@ -19,6 +19,7 @@ import { logFileBody, logFileKey, uniqueString } from './log-files.ts';
 import { getTrailDoc } from './model.ts';
 import type { TrailDoc } from './model.ts';
 import { trailTakes } from './selectors.ts';
+import { Ticker } from '../ticker.ts';
 
 const MAX_BATCH_EVENTS = 10_000;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -43,34 +44,24 @@ export class DeliveryWorker {
   private readonly owner = randomUUID();
   private readonly uniqueKey: Buffer;
   private readonly backoff = new Map<string, { until: number; delay: number }>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly ticker: Ticker;
 
   constructor(
     private readonly app: AppContext,
     private readonly opts: DeliveryOptions,
   ) {
     this.uniqueKey = app.box.derive('trail-log-file-names');
+    this.ticker = new Ticker(() => this.tick(), Math.min(1000, (opts.intervalSeconds * 1000) / 2), (err) =>
+      opts.log(`trail delivery: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   start(): void {
-    const tickMs = Math.min(1000, (this.opts.intervalSeconds * 1000) / 2);
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.tick()
-        .catch((err) => this.opts.log(`trail delivery: ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(loop, tickMs);
-        });
-    };
-    this.timer = setTimeout(loop, 0);
+    this.ticker.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.ticker.stop();
     await this.app.store.write((tx) => releaseLeases(tx, this.owner));
   }
 
@@ -78,7 +69,7 @@ export class DeliveryWorker {
   async tick(now = Date.now()): Promise<void> {
     const states = await this.app.store.read((tx) => activeStates(tx));
     for (const state of states) {
-      if (this.stopped) return;
+      if (this.ticker.stopped) return;
       const id = `${state.accountId}/${state.trailId}`;
       const wait = this.backoff.get(id);
       if (wait && wait.until > now) continue;

@@ -201,7 +201,8 @@ export class Pipeline {
       userAgent: userAgentOf(req),
       readOnly: operation.readOnly,
       requestParameters: call.requestParameters,
-      responseElements: result.error ? null : this.auditView(operation, 'output', result.output),
+      // Read-only calls record no response (CloudTrail's rule), so none is built for them.
+      responseElements: result.error || operation.readOnly ? null : this.auditView(operation, 'output', result.output),
       error: result.error && { code: errorCode(result.error, service.protocol), message: result.error.message },
       // With --endpoint-url clients sign for their own region; keep it when it is not the one recorded.
       additionalEventData: signature.region !== awsRegion ? { signingRegion: signature.region } : undefined,

@@ -33,6 +33,7 @@ import {
   UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { ListAccountsCommand } from '@aws-sdk/client-chime';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ACCOUNT_ID, aws, ROOT, startServer } from './helpers/server.ts';
 import { allow, destroyClients, iam, userWithKey, rejectsWith } from './helpers/identity.ts';
 import { lookupAll, recordOf } from './helpers/records.ts';
@@ -231,4 +232,21 @@ test('the account alias names root in records', async (t) => {
   const [event] = await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ListAccountAliases' }] });
   assert.equal(event.Username, 'root');
   assert.deepEqual(recordOf(event).userIdentity, { type: 'Root', principalId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:root`, accountId: ACCOUNT_ID, accessKeyId: ROOT.accessKeyId, userName: 'acme-corp' });
+});
+
+test('a CloudTrail call the caller may not make: AccessDeniedException with HTTP 403, recorded', async (t) => {
+  const s = await startServer();
+  t.after(async () => {
+    destroyClients();
+    await s.close();
+  });
+  const creds = await userWithKey(s, 'no-cloudtrail-rights');
+  await rejectsWith(
+    s.cloudtrail({ credentials: creds }).send(new LookupEventsCommand({})),
+    'AccessDeniedException',
+    /cloudtrail:LookupEvents/,
+    403,
+  );
+  const denied = (await lookupAll(s.cloudtrail(), { LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'no-cloudtrail-rights' }] })).map(recordOf);
+  assert.equal(denied.find((r) => r.eventName === 'LookupEvents')?.errorCode, 'AccessDeniedException');
 });

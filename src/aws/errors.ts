@@ -62,3 +62,11 @@ export const internalFailure = () =>
   new FrontDoorError('InternalFailure', 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
 
 export const throttling = (message = 'Rate exceeded') => new FrontDoorError('ThrottlingException', 'Throttling', message, 429, 400);
+
+/** A named modelled error of a service: its wire code and HTTP status, constructed with a message. */
+export const errorClass = (code: string, status: number) =>
+  class extends ServiceError {
+    constructor(message: string) {
+      super(code, message, status);
+    }
+  };

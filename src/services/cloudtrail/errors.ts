@@ -1,12 +1,5 @@
 // CloudTrail's modelled errors (the shape name is the wire code), with their HTTP statuses.
-import { ServiceError } from '../../aws/errors.ts';
-
-const error = (code: string, status: number) =>
-  class extends ServiceError {
-    constructor(message: string) {
-      super(code, message, status);
-    }
-  };
+import { errorClass as error } from '../../aws/errors.ts';
 
 export const InvalidLookupAttributesException = error('InvalidLookupAttributesException', 400);
 export const InvalidTimeRangeException = error('InvalidTimeRangeException', 400);
@@ -14,7 +7,7 @@ export const InvalidMaxResultsException = error('InvalidMaxResultsException', 40
 export const InvalidNextTokenException = error('InvalidNextTokenException', 400);
 export const InvalidEventCategoryException = error('InvalidEventCategoryException', 400);
 export const InvalidParameterException = error('InvalidParameterException', 400);
-export const AccessDeniedException = error('AccessDeniedException', 400);
+export const AccessDeniedException = error('AccessDeniedException', 403);
 export const InvalidTokenException = error('InvalidTokenException', 400);
 // Trails.
 export const TrailNotFoundException = error('TrailNotFoundException', 404);

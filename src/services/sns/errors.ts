@@ -1,12 +1,5 @@
 // SNS's modelled errors (query protocol codes) with their HTTP statuses.
-import { ServiceError } from '../../aws/errors.ts';
-
-const error = (code: string, status: number) =>
-  class extends ServiceError {
-    constructor(message: string) {
-      super(code, message, status);
-    }
-  };
+import { errorClass as error } from '../../aws/errors.ts';
 
 export const NotFound = error('NotFound', 404);
 export const InvalidParameter = error('InvalidParameter', 400);

@@ -153,5 +153,25 @@ for (const [name, open] of backends) {
       assert.ok(purged >= 10);
       assert.equal(await count('ResourceName', 'user-4'), 0, 'index rows go with their event');
     });
+
+    test('a purge of every event leaves the journal going: events recorded after it are found', async () => {
+      const accountId = '210987654321';
+      const old = new Date('2026-01-01T00:00:00Z');
+      await store.write(async (tx) => {
+        for (let i = 0; i < 3; i++) await tx.journal.append(entry({ accountId, eventTime: old }));
+      });
+      // Indexed before the purge, as a long-running journal would be.
+      await (store as { indexAll?: () => Promise<void> }).indexAll?.();
+      await store.write((tx) => tx.journal.purge(new Date('2100-01-01T00:00:00Z')));
+      const fresh = entry({ accountId, eventTime: new Date() });
+      await store.write((tx) => tx.journal.append(fresh));
+      await (store as { indexAll?: () => Promise<void> }).indexAll?.();
+      const lookup = (attribute?: { key: 'EventId'; value: string }) =>
+        store.read((tx) =>
+          tx.journal.lookup({ accountId, region: 'us-east-1', category: 'Management', attribute, startTime: new Date(Date.now() - 3600_000), endTime: new Date(Date.now() + 3600_000), limit: 10 }),
+        );
+      assert.deepEqual((await lookup()).map((e) => e.eventId), [fresh.eventId]);
+      assert.deepEqual((await lookup({ key: 'EventId', value: fresh.eventId })).map((e) => e.eventId), [fresh.eventId]);
+    });
   });
 }

@@ -18,7 +18,10 @@ export interface EventRow {
   record: string;
 }
 
-export function lookupKeys(entry: JournalEntry): [string, string][] {
+/** What Event history finds an event by. */
+export type LookupFields = Pick<JournalEntry, 'eventId' | 'eventName' | 'eventSource' | 'readOnly' | 'username' | 'accessKeyId' | 'resources'>;
+
+export function lookupKeys(entry: LookupFields): [string, string][] {
   const keys: [string, string][] = [
     ['*', ''],
     ['EventId', entry.eventId],

@@ -1,4 +1,5 @@
-// The embedded store: one SQLite file in the data dir. A single writer connection runs
+// The embedded store: state and the journal in one SQLite file in the data dir, Event history's
+// index in a second one kept by a worker thread (sqlite-index.ts). A single writer connection runs
 // transactions one at a time (SQLite has one writer anyway); a second connection serves reads
 // from the last committed state (WAL), so a reader never sees a transaction in flight.
 //
@@ -11,6 +12,7 @@ import Database from 'better-sqlite3';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
 import { lookupKeys, rowToEvent } from './journal-index.ts';
 import type { EventRow } from './journal-index.ts';
+import { createIndexFile, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, LOOKUP_SQL } from './sqlite-index.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -42,32 +44,17 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_time ON events (event_time);
 
--- Event history's index: one row per (event, lookup attribute value), plus one '*' row per event
--- for lookups without an attribute. One b-tree serves every LookupEvents query.
-CREATE TABLE IF NOT EXISTS event_keys (
-  account_id TEXT NOT NULL,
-  region TEXT NOT NULL,
-  category TEXT NOT NULL,
-  attr TEXT NOT NULL,
-  value TEXT NOT NULL,
-  event_time INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  PRIMARY KEY (account_id, region, category, attr, value, event_time, seq)
-) WITHOUT ROWID;
-
--- event_keys holds the rows of every event up to indexed_seq; the events after it (the tail) are
--- indexed in bulk shortly after they commit, and lookups read the tail directly meanwhile.
--- A database indexed before this row existed starts fully indexed.
-CREATE TABLE IF NOT EXISTS journal_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO journal_state VALUES ('indexed_seq', (SELECT coalesce(max(seq), 0) FROM events));
+-- Event history's index lives in its own file (sqlite-index.ts); it used to be here.
+DROP TABLE IF EXISTS event_keys;
+DROP TABLE IF EXISTS journal_state;
 `;
 
 class SqliteTx implements Tx {
   readonly docs: DocStore;
   readonly journal: SqliteJournal;
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, lookups: Lookups) {
     this.docs = new SqliteDocs(db);
-    this.journal = new SqliteJournal(db);
+    this.journal = new SqliteJournal(db, lookups);
   }
 }
 
@@ -114,52 +101,23 @@ class SqliteDocs implements DocStore {
   }
 }
 
-/** Events left for the bulk indexer before it runs; a lookup reads at most about this many directly. */
-const INDEX_AFTER = 256;
-/** Or this long after an event committed, whichever comes first. */
-const INDEX_DELAY_MS = 100;
-/** Events indexed in one write transaction when catching up. */
-const INDEX_CHUNK = 5000;
-
 type Position = { eventTime: number; seq: number };
 const newerFirst = (a: Position, b: Position) => b.eventTime - a.eventTime || b.seq - a.seq;
 
-class SqliteJournal implements Journal {
-  private readonly db: Database.Database;
-  private readonly insertEvent;
-  private readonly insertKey;
-  private readonly lookupFirst;
-  private readonly lookupNext;
-  private readonly expired;
-  private readonly deleteKey;
-  private readonly deleteEvent;
-  private readonly after;
-  private readonly last;
+/**
+ * Lookups, on the reader connection with the index attached: they read committed state, also
+ * when called inside a write (no write looks events up).
+ */
+class Lookups {
+  private readonly first;
+  private readonly next;
   private readonly indexedSeq;
-  private readonly setIndexedSeq;
   private readonly tail;
-  constructor(db: Database.Database) {
-    this.db = db;
-    this.insertEvent = db.prepare(
-      `INSERT INTO events (account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertKey = db.prepare('INSERT OR IGNORE INTO event_keys VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const base = `SELECT e.* FROM event_keys k JOIN events e ON e.seq = k.seq
-      WHERE k.account_id = ? AND k.region = ? AND k.category = ? AND k.attr = ? AND k.value = ?
-        AND k.event_time >= ? AND k.event_time <= ?`;
+  constructor(private readonly db: Database.Database) {
     const order = 'ORDER BY k.event_time DESC, k.seq DESC LIMIT ?';
-    this.lookupFirst = db.prepare(`${base} ${order}`);
-    this.lookupNext = db.prepare(`${base} AND (k.event_time, k.seq) < (?, ?) ${order}`);
-    this.expired = db.prepare('SELECT * FROM events WHERE event_time < ? AND seq < ? ORDER BY event_time LIMIT 1000');
-    this.after = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.last = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
-    this.deleteKey = db.prepare(
-      'DELETE FROM event_keys WHERE account_id = ? AND region = ? AND category = ? AND attr = ? AND value = ? AND event_time = ? AND seq = ?',
-    );
-    this.deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?');
-    this.indexedSeq = db.prepare("SELECT value FROM journal_state WHERE name = 'indexed_seq'").pluck();
-    this.setIndexedSeq = db.prepare("UPDATE journal_state SET value = ? WHERE name = 'indexed_seq'");
+    this.first = db.prepare(`${LOOKUP_SQL} ${order}`);
+    this.next = db.prepare(`${LOOKUP_SQL} AND (k.event_time, k.seq) < (?, ?) ${order}`);
+    this.indexedSeq = db.prepare(INDEXED_SEQ_SQL).pluck();
     // NOT INDEXED keeps the planner on the rowid range (the short tail): through events_time it
     // would scan every event of the time range (~0.4 s for 90 days of a million events).
     this.tail = db.prepare(
@@ -167,9 +125,55 @@ class SqliteJournal implements Journal {
        ORDER BY event_time DESC, seq DESC`,
     );
   }
+
+  run(q: LookupQuery): StoredEvent[] {
+    const attr = q.attribute?.key ?? '*';
+    const value = q.attribute?.value ?? '';
+    const start = Math.floor(q.startTime.getTime() / 1000);
+    const end = Math.floor(q.endTime.getTime() / 1000);
+    const args = [q.accountId, q.region, q.category, attr, value, start, end];
+    // One snapshot for both parts: the tail read directly, the rest from the index.
+    return this.db.transaction(() => {
+      const indexed = (q.before ? this.next.all(...args, q.before.eventTime, q.before.seq, q.limit) : this.first.all(...args, q.limit)) as EventRow[];
+      const tail = (this.tail.all(this.indexedSeq.get(), q.accountId, q.region, q.category, start, end) as EventRow[])
+        .filter((row) => !q.before || newerFirst({ eventTime: row.event_time, seq: row.seq }, q.before) > 0)
+        .map(rowToEvent)
+        .filter((e) => attr === '*' || lookupKeys(e).some(([a, v]) => a === attr && v === value));
+      if (tail.length === 0) return indexed.map(rowToEvent);
+      return [...tail, ...indexed.map(rowToEvent)]
+        .sort((a, b) => newerFirst({ eventTime: a.eventTime.getTime(), seq: a.seq }, { eventTime: b.eventTime.getTime(), seq: b.seq }))
+        .slice(0, q.limit);
+    })();
+  }
+}
+
+class SqliteJournal implements Journal {
+  private readonly insertEvent;
+  private readonly newestPurged;
+  private readonly deleteExpired;
+  private readonly after;
+  private readonly last;
+  /** The newest event time purged since the store last asked (epoch seconds). */
+  private purgedUpTo: number | undefined;
+  constructor(
+    db: Database.Database,
+    private readonly lookups: Lookups,
+  ) {
+    this.insertEvent = db.prepare(
+      `INSERT INTO events (account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // The newest event is never purged: its sequence number would be given again (a rowid),
+    // and the index, which follows sequence numbers, would skip the next events.
+    const expired = 'event_time < @cutoff AND seq < @keepFrom AND seq < (SELECT max(seq) FROM events)';
+    this.newestPurged = db.prepare(`SELECT max(event_time) FROM events WHERE ${expired}`).pluck();
+    this.deleteExpired = db.prepare(`DELETE FROM events WHERE ${expired}`);
+    this.after = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.last = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
+  }
   async append(entry: JournalEntry): Promise<number> {
     const t = Math.floor(entry.eventTime.getTime() / 1000);
-    const seq = Number(
+    return Number(
       this.insertEvent.run(
         entry.accountId,
         entry.region,
@@ -185,47 +189,9 @@ class SqliteJournal implements Journal {
         entry.record,
       ).lastInsertRowid,
     );
-    // Its lookup rows come with the next bulk index (indexPending), far cheaper than one commit
-    // writing a page of every index an event touches.
-    return seq;
-  }
-  /** Indexes up to `limit` events of the tail; returns how many are left. Runs in a write transaction. */
-  indexPending(limit: number): number {
-    const from = this.indexedSeq.get() as number;
-    const rows = this.after.all(from, limit) as EventRow[];
-    for (const row of rows) {
-      const event = rowToEvent(row);
-      for (const [attr, value] of lookupKeys(event)) this.insertKey.run(event.accountId, event.region, event.category, attr, value, row.event_time, event.seq);
-    }
-    if (rows.length) this.setIndexedSeq.run(rows[rows.length - 1].seq);
-    return this.pending();
-  }
-  pending(): number {
-    return (this.last.get() as number) - (this.indexedSeq.get() as number);
   }
   async lookup(q: LookupQuery): Promise<StoredEvent[]> {
-    const args = [
-      q.accountId,
-      q.region,
-      q.category,
-      q.attribute?.key ?? '*',
-      q.attribute?.value ?? '',
-      Math.floor(q.startTime.getTime() / 1000),
-      Math.floor(q.endTime.getTime() / 1000),
-    ];
-    // One snapshot for both parts: the tail read directly, the rest from the index.
-    return this.db.transaction(() => {
-      const indexed = (q.before ? this.lookupNext.all(...args, q.before.eventTime, q.before.seq, q.limit) : this.lookupFirst.all(...args, q.limit)) as EventRow[];
-      const [, , , attr, value, start, end] = args;
-      const tail = (this.tail.all(this.indexedSeq.get(), q.accountId, q.region, q.category, start, end) as EventRow[])
-        .filter((row) => !q.before || newerFirst({ eventTime: row.event_time, seq: row.seq }, q.before) > 0)
-        .map(rowToEvent)
-        .filter((e) => attr === '*' || lookupKeys(e).some(([a, v]) => a === attr && v === value));
-      if (tail.length === 0) return indexed.map(rowToEvent);
-      return [...tail, ...indexed.map(rowToEvent)]
-        .sort((a, b) => newerFirst({ eventTime: a.eventTime.getTime(), seq: a.seq }, { eventTime: b.eventTime.getTime(), seq: b.seq }))
-        .slice(0, q.limit);
-    })();
+    return this.lookups.run(q);
   }
   async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
     return (this.after.all(after, limit) as EventRow[]).map(rowToEvent);
@@ -234,21 +200,17 @@ class SqliteJournal implements Journal {
     return this.last.get() as number;
   }
   async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER): Promise<number> {
-    const t = Math.floor(cutoff.getTime() / 1000);
-    let deleted = 0;
-    for (;;) {
-      const rows = this.expired.all(t, keepFrom) as EventRow[];
-      for (const row of rows) {
-        const event = rowToEvent(row);
-        // The index rows are derived from the event, so each is deleted by its full key.
-        for (const [attr, value] of lookupKeys(event)) {
-          this.deleteKey.run(event.accountId, event.region, event.category, attr, value, row.event_time, event.seq);
-        }
-        this.deleteEvent.run(event.seq);
-      }
-      deleted += rows.length;
-      if (rows.length < 1000) return deleted;
-    }
+    const args = { cutoff: Math.floor(cutoff.getTime() / 1000), keepFrom };
+    const newest = this.newestPurged.get(args) as number | null;
+    if (newest === null) return 0;
+    this.purgedUpTo = Math.max(this.purgedUpTo ?? newest, newest);
+    return this.deleteExpired.run(args).changes;
+  }
+  /** The newest event time purged since the last call; the index drops those events' rows once the purge commits. */
+  takePurged(): number | undefined {
+    const t = this.purgedUpTo;
+    this.purgedUpTo = undefined;
+    return t;
   }
 }
 
@@ -266,29 +228,35 @@ export class SqliteStore implements Store {
   private readonly reader: Database.Database;
   private readonly writeTx: SqliteTx;
   private readonly readTx: SqliteTx;
+  private readonly indexer: IndexerThread;
   private pending: PendingWrite[] = [];
   /** Set while a group is scheduled or running; the next is scheduled when it ends. */
   private busy: Promise<void> | undefined;
-  private indexTimer: NodeJS.Timeout | undefined;
-  private indexing = false;
   /** Transaction control, prepared once: run for every write, it would be parsed every time. */
   private readonly control: Record<'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit', Database.Statement>;
 
-  constructor(file: string) {
+  constructor(file: string, log: (message: string) => void = (m) => console.error(m)) {
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit is atomic and survives a process crash; only a power loss
     // can lose the last few commits, and then a change and its record are lost together.
     this.writer.pragma('synchronous = NORMAL');
+    // The indexer thread checkpoints the WAL; the writer does only when the WAL grows past ~40 MB
+    // (the indexer stalled), so that the calls being recorded do not pay for checkpoints.
+    this.writer.pragma('wal_autocheckpoint = 10000');
     this.writer.pragma('busy_timeout = 5000');
     this.writer.exec(SCHEMA);
+    const indexFile = indexFileOf(file);
+    createIndexFile(indexFile);
     this.reader = new Database(file, { readonly: true });
     this.reader.pragma('busy_timeout = 5000');
-    this.writeTx = new SqliteTx(this.writer);
-    this.readTx = new SqliteTx(this.reader);
+    this.reader.prepare('ATTACH DATABASE ? AS ix').run(indexFile);
+    const lookups = new Lookups(this.reader);
+    this.writeTx = new SqliteTx(this.writer, lookups);
+    this.readTx = new SqliteTx(this.reader, lookups);
     const sql = { begin: 'BEGIN IMMEDIATE', savepoint: 'SAVEPOINT w', release: 'RELEASE w', rollbackTo: 'ROLLBACK TO w', commit: 'COMMIT' };
     this.control = Object.fromEntries(Object.entries(sql).map(([k, v]) => [k, this.writer.prepare(v)])) as SqliteStore['control'];
-    this.indexSoon();
+    this.indexer = new IndexerThread({ indexFile, journalFile: file }, log);
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -354,41 +322,19 @@ export class SqliteStore implements Store {
     }
     committed.forEach((c, i) => c.resolve(results[i]));
     for (const s of settled) s();
-    this.indexSoon();
+    const purged = this.writeTx.journal.takePurged();
+    if (purged !== undefined) this.indexer.purged(purged);
   }
 
-  /** Schedules the bulk index of the journal's tail once it is long enough or old enough. */
-  private indexSoon(): void {
-    if (this.indexing) return;
-    const pending = this.writeTx.journal.pending();
-    if (pending >= INDEX_AFTER) this.indexNow();
-    else if (pending > 0 && !this.indexTimer) this.indexTimer = setTimeout(() => this.indexNow(), INDEX_DELAY_MS);
-  }
-
-  private indexNow(): void {
-    clearTimeout(this.indexTimer);
-    this.indexTimer = undefined;
-    this.indexing = true;
-    // A failure leaves the tail to the next commit's attempt; lookups read the tail meanwhile.
-    void this.write(async (tx) => (tx as SqliteTx).journal.indexPending(INDEX_CHUNK)).then(
-      (left) => {
-        this.indexing = false;
-        if (left > 0) this.indexNow();
-      },
-      () => (this.indexing = false),
-    );
-  }
-
-  /** Indexes the whole tail now (bulk loads, and a clean shutdown leaves nothing to catch up). */
-  async indexAll(): Promise<void> {
-    while ((await this.write(async (tx) => (tx as SqliteTx).journal.indexPending(INDEX_CHUNK))) > 0);
+  /** Resolves once Event history's index holds every event committed so far (bulk loads, tests). */
+  indexAll(): Promise<void> {
+    return this.indexer.flush();
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.indexTimer);
-    this.indexTimer = undefined;
-    await this.indexAll();
     while (this.busy) await this.busy;
+    // A clean shutdown leaves nothing for the next start to catch up on.
+    await this.indexer.close();
     this.reader.close();
     this.writer.close();
   }

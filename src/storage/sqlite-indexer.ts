@@ -1,0 +1,61 @@
+// The worker thread behind the embedded store's Event history index (see sqlite-index.ts): it
+// follows the journal, indexes new events in bulk, deletes the rows of purged events, and
+// checkpoints the journal's WAL.
+import { parentPort, workerData } from 'node:worker_threads';
+import { EventIndexer } from './sqlite-index.ts';
+import type { IndexerReply, IndexerRequest } from './sqlite-index.ts';
+
+/** How often the journal is checked for new events; lookups read the unindexed tail meanwhile. */
+const POLL_MS = 100;
+/** Events indexed per transaction, so that a message waits for at most one chunk. */
+const CHUNK = 5000;
+const CHECKPOINT_MS = 1000;
+
+const { indexFile, journalFile } = workerData.data as { indexFile: string; journalFile: string };
+const indexer = new EventIndexer(indexFile, journalFile);
+const port = parentPort!;
+let timer: NodeJS.Timeout | undefined;
+let lastCheckpoint = 0;
+
+const reply = (m: IndexerReply) => port.postMessage(m);
+
+/** Indexes one chunk; true when the index has caught up with the journal. */
+function step(): boolean {
+  const left = indexer.indexPending(CHUNK);
+  if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
+    indexer.checkpointJournal();
+    lastCheckpoint = Date.now();
+  }
+  return left === 0;
+}
+
+function poll(): void {
+  let caughtUp = true;
+  try {
+    caughtUp = step();
+  } catch (err) {
+    // Left for the next poll (the journal busy for longer than the timeout, a full disk).
+    reply({ type: 'error', message: `indexing failed: ${String(err)}` });
+  }
+  // Messages (flush, close) are handled between chunks.
+  timer = caughtUp ? setTimeout(poll, POLL_MS) : setTimeout(poll, 0);
+}
+
+port.on('message', (m: IndexerRequest) => {
+  try {
+    if (m.type === 'flush') {
+      while (!step());
+      reply({ type: 'flushed', id: m.id });
+    } else if (m.type === 'purged') {
+      indexer.purge(m.eventTime);
+    } else {
+      clearTimeout(timer);
+      while (!step());
+      indexer.close();
+      port.close();
+    }
+  } catch (err) {
+    reply({ type: 'error', message: `${m.type} failed: ${String(err)}`, id: m.type === 'flush' ? m.id : undefined });
+  }
+});
+poll();

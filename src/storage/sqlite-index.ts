@@ -4,6 +4,7 @@
 // event needs are written on another core. The index is derived data: it is rebuilt from the
 // journal when its file is missing or belongs to another journal.
 import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
 import { lookupKeys } from './journal-index.ts';
@@ -31,12 +32,22 @@ INSERT OR IGNORE INTO index_state VALUES ('indexed_seq', 0);
 /** `opentrail.db` -> `opentrail-index.db`. */
 export const indexFileOf = (journalFile: string) => journalFile.replace(/(\.[^./]*)?$/, '-index$1');
 
-/** Creates the index file (WAL, so that lookups read it while the indexer writes). */
+/** Bumped when the index's layout changes: an index file of another version is rebuilt. */
+const VERSION = 1;
+
+/** Creates the index file (WAL, so that lookups read it while the indexer writes), or recreates one of another layout. */
 export function createIndexFile(file: string): void {
-  const db = new Database(file);
+  let db = new Database(file);
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version !== 0 && version !== VERSION) {
+    db.close();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    db = new Database(file);
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.exec(SCHEMA);
+    db.pragma(`user_version = ${VERSION}`);
   } finally {
     db.close();
   }

@@ -154,6 +154,28 @@ for (const [name, open] of backends) {
       assert.equal(await count('ResourceName', 'user-4'), 0, 'index rows go with their event');
     });
 
+    test('a document read, then changed, deleted or created, reads back as it now is', async () => {
+      const key = (id: string) => ({ collection: 'reread', partition: 'p', id });
+      const get = (id: string) => store.read((tx) => tx.docs.get(key(id)));
+      await store.write((tx) => tx.docs.put(key('a'), { v: 1 }));
+      await store.write((tx) => tx.docs.put(key('b'), { v: 1 }));
+      assert.deepEqual(await get('a'), { v: 1 });
+      assert.deepEqual(await get('b'), { v: 1 });
+      assert.equal(await get('c'), undefined);
+      // Read again as soon as the write is answered, before anything else happens.
+      assert.deepEqual(await store.write((tx) => tx.docs.put(key('a'), { v: 2 })).then(() => get('a')), { v: 2 });
+      assert.equal(await store.write((tx) => tx.docs.delete(key('b'))).then(() => get('b')), undefined);
+      assert.deepEqual(await store.write((tx) => tx.docs.put(key('c'), { v: 1 })).then(() => get('c')), { v: 1 });
+      // A write that fails changes nothing, also for readers.
+      await assert.rejects(
+        store.write(async (tx) => {
+          await tx.docs.put(key('a'), { v: 3 });
+          throw new Error('refused');
+        }),
+      );
+      assert.deepEqual(await get('a'), { v: 2 });
+    });
+
     test('a purge of every event leaves the journal going: events recorded after it are found', async () => {
       const accountId = '210987654321';
       const old = new Date('2026-01-01T00:00:00Z');
@@ -175,3 +197,22 @@ for (const [name, open] of backends) {
     });
   });
 }
+
+test('sqlite store: documents written by another connection (another process on the data dir) are read as they now are', async () => {
+  const file = join(tempDir(), 'db.sqlite');
+  const server = new SqliteStore(file);
+  const cli = new SqliteStore(file);
+  try {
+    const key = { collection: 'keys', partition: 'global', id: 'AKIAEXAMPLE' };
+    const get = () => server.read((tx) => tx.docs.get(key));
+    await server.write((tx) => tx.docs.put(key, { status: 'Active' }));
+    assert.deepEqual(await get(), { status: 'Active' });
+    await cli.write((tx) => tx.docs.put(key, { status: 'Inactive' }));
+    assert.deepEqual(await get(), { status: 'Inactive' });
+    await cli.write((tx) => tx.docs.delete(key));
+    assert.equal(await get(), undefined);
+  } finally {
+    await cli.close();
+    await server.close();
+  }
+});

@@ -52,9 +52,63 @@ DROP TABLE IF EXISTS journal_state;
 class SqliteTx implements Tx {
   readonly docs: DocStore;
   readonly journal: SqliteJournal;
-  constructor(db: Database.Database, lookups: Lookups) {
-    this.docs = new SqliteDocs(db);
+  constructor(db: Database.Database, lookups: Lookups, cache: DocCache, role: 'reader' | 'writer') {
+    this.docs = new SqliteDocs(db, cache, role);
     this.journal = new SqliteJournal(db, lookups);
+  }
+}
+
+/** Documents kept in memory for the reader; enough for the hot ones (access keys, accounts). */
+const CACHED_DOCS = 10_000;
+
+/**
+ * Documents recently read through the reader connection. Any commit by another connection
+ * empties SQLite's page cache of the reader, so with calls being recorded all the time each
+ * read would go back to the file. Documents the writer changes are evicted when its transaction
+ * ends, before any write of it is answered; a commit by another process (an `opentrail account`
+ * command on the same data dir), seen by the writer's data_version, empties the cache.
+ */
+class DocCache {
+  private readonly docs = new Map<string, string | null>();
+  private readonly touched = new Set<string>();
+  private readonly dataVersion;
+  private seenVersion: unknown;
+
+  constructor(writer: Database.Database) {
+    this.dataVersion = writer.prepare('PRAGMA data_version').pluck();
+    this.seenVersion = this.dataVersion.get();
+  }
+
+  static id = (key: DocKey) => `${key.collection}\u0000${key.partition}\u0000${key.id}`;
+
+  read(key: DocKey, load: () => string | undefined): string | undefined {
+    const version = this.dataVersion.get();
+    if (version !== this.seenVersion) {
+      this.docs.clear();
+      this.seenVersion = version;
+    }
+    const id = DocCache.id(key);
+    let body = this.docs.get(id);
+    if (body === undefined) {
+      body = load() ?? null;
+      if (this.docs.size >= CACHED_DOCS) this.docs.delete(this.docs.keys().next().value!);
+    } else {
+      // Most recently used last: the first key is the one evicted.
+      this.docs.delete(id);
+    }
+    this.docs.set(id, body);
+    return body ?? undefined;
+  }
+
+  /** A document the writer's open transaction changed. */
+  touch(key: DocKey): void {
+    this.touched.add(DocCache.id(key));
+  }
+
+  /** The writer's transaction ended (committed or not): what it touched is read again. */
+  settle(): void {
+    for (const id of this.touched) this.docs.delete(id);
+    this.touched.clear();
   }
 }
 
@@ -66,7 +120,11 @@ class SqliteDocs implements DocStore {
   private readonly indexStmt;
   private readonly indexPartStmt;
   private readonly countStmt;
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly cache: DocCache,
+    private readonly role: 'reader' | 'writer',
+  ) {
     this.getStmt = db.prepare('SELECT body FROM docs WHERE collection = ? AND partition = ? AND id = ?').pluck();
     this.upsertStmt = db.prepare(
       'INSERT INTO docs (collection, partition, id, ikey, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection, partition, id) DO UPDATE SET ikey = excluded.ikey, body = excluded.body',
@@ -78,13 +136,17 @@ class SqliteDocs implements DocStore {
     this.countStmt = db.prepare('SELECT count(*) FROM docs WHERE collection = ? AND partition = ?').pluck();
   }
   async get<T>(key: DocKey): Promise<T | undefined> {
-    const body = this.getStmt.get(key.collection, key.partition, key.id) as string | undefined;
+    const load = () => this.getStmt.get(key.collection, key.partition, key.id) as string | undefined;
+    // Inside a write, a read must see the transaction's own changes: only the reader is cached.
+    const body = this.role === 'reader' ? this.cache.read(key, load) : load();
     return body === undefined ? undefined : (JSON.parse(body) as T);
   }
   async put<T>(key: DocKey, doc: T, index: string | null = null): Promise<void> {
+    this.cache.touch(key);
     this.upsertStmt.run(key.collection, key.partition, key.id, index, JSON.stringify(doc));
   }
   async delete(key: DocKey): Promise<boolean> {
+    this.cache.touch(key);
     return this.deleteStmt.run(key.collection, key.partition, key.id).changes > 0;
   }
   async list<T>(collection: string, partition: string, opts: { after?: number; limit: number }): Promise<DocPage<T>> {
@@ -229,6 +291,7 @@ export class SqliteStore implements Store {
   private readonly writeTx: SqliteTx;
   private readonly readTx: SqliteTx;
   private readonly indexer: IndexerThread;
+  private readonly docCache: DocCache;
   private pending: PendingWrite[] = [];
   /** Set while a group is scheduled or running; the next is scheduled when it ends. */
   private busy: Promise<void> | undefined;
@@ -252,8 +315,9 @@ export class SqliteStore implements Store {
     this.reader.pragma('busy_timeout = 5000');
     this.reader.prepare('ATTACH DATABASE ? AS ix').run(indexFile);
     const lookups = new Lookups(this.reader);
-    this.writeTx = new SqliteTx(this.writer, lookups);
-    this.readTx = new SqliteTx(this.reader, lookups);
+    this.docCache = new DocCache(this.writer);
+    this.writeTx = new SqliteTx(this.writer, lookups, this.docCache, 'writer');
+    this.readTx = new SqliteTx(this.reader, lookups, this.docCache, 'reader');
     const sql = { begin: 'BEGIN IMMEDIATE', savepoint: 'SAVEPOINT w', release: 'RELEASE w', rollbackTo: 'ROLLBACK TO w', commit: 'COMMIT' };
     this.control = Object.fromEntries(Object.entries(sql).map(([k, v]) => [k, this.writer.prepare(v)])) as SqliteStore['control'];
     this.indexer = new IndexerThread({ indexFile, journalFile: file }, log);
@@ -303,6 +367,7 @@ export class SqliteStore implements Store {
         if (!this.writer.inTransaction) {
           // SQLite rolled the whole transaction back (I/O error, full disk): the writes before
           // this one are lost with it; those after it run in the next group.
+          this.docCache.settle();
           for (const c of committed) c.reject(err);
           this.pending.unshift(...group.slice(i + 1));
           for (const s of settled) s();
@@ -316,10 +381,12 @@ export class SqliteStore implements Store {
       this.control.commit.run();
     } catch (err) {
       if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+      this.docCache.settle();
       for (const c of committed) c.reject(err);
       for (const s of settled) s();
       return;
     }
+    this.docCache.settle();
     committed.forEach((c, i) => c.resolve(results[i]));
     for (const s of settled) s();
     const purged = this.writeTx.journal.takePurged();

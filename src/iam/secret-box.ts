@@ -5,6 +5,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../config.ts';
 
 export class SecretBox {
+  /** Derived keys by purpose: deriving is far dearer than the calls that use them. */
+  private readonly derived = new Map<string, Buffer>();
+
   private constructor(
     private readonly key: Buffer,
     readonly file: string,
@@ -43,6 +46,11 @@ export class SecretBox {
 
   /** A key for another purpose (e.g. signing pagination tokens), derived from this one. */
   derive(purpose: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
+    let key = this.derived.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
+      this.derived.set(purpose, key);
+    }
+    return key;
   }
 }

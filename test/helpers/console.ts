@@ -21,11 +21,10 @@ export async function launchBrowser(): Promise<Browser> {
 /** A server with a known root password and a browser, both closed after the test. */
 export async function consoleServer(t: TestContext, env: Record<string, string> = {}): Promise<{ s: TestServer; browser: Browser }> {
   const s = await startServer({ env: { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD, ...env } });
+  // Closed even when the browser cannot start: a server left open would keep the test file running.
+  t.after(() => s.close());
   const browser = await launchBrowser();
-  t.after(async () => {
-    await browser.close();
-    await s.close();
-  });
+  t.after(() => browser.close());
   return { s, browser };
 }
 

@@ -2,6 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { SqliteStore } from '../src/storage/sqlite.ts';
 import { PostgresStore } from '../src/storage/postgres.ts';
@@ -215,4 +216,14 @@ test('sqlite store: documents written by another connection (another process on 
     await cli.close();
     await server.close();
   }
+});
+
+test('sqlite store: closes even when its index worker could not start (its data dir removed)', { timeout: 20_000 }, async () => {
+  const dir = tempDir();
+  const logged: string[] = [];
+  const store = new SqliteStore(join(dir, 'db.sqlite'), (m) => logged.push(m));
+  rmSync(dir, { recursive: true, force: true });
+  while (!logged.some((m) => m.includes('directory does not exist'))) await new Promise((r) => setTimeout(r, 50));
+  await store.close();
+  await assert.rejects(store.indexAll(), /not running/);
 });

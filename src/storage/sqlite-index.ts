@@ -146,7 +146,8 @@ export type IndexerReply = { type: 'flushed'; id: number } | { type: 'error'; me
 
 /** The main thread's handle on the indexer worker; a worker that dies is started again. */
 export class IndexerThread {
-  private worker!: Worker;
+  private worker: Worker | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
   private readonly flushes = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   private nextId = 0;
   private closing: Promise<void> | undefined;
@@ -162,22 +163,24 @@ export class IndexerThread {
 
   private start(): void {
     const started = Date.now();
-    this.worker = startWorker(new URL('./sqlite-indexer.ts', import.meta.url), this.files);
+    const worker = startWorker(new URL('./sqlite-indexer.ts', import.meta.url), this.files);
+    this.worker = worker;
     // The worker never keeps the process alive: the journal holds the truth, the index catches up.
-    this.worker.unref();
-    this.worker.on('message', (m: IndexerReply) => {
+    worker.unref();
+    worker.on('message', (m: IndexerReply) => {
       if (m.type === 'flushed') this.settle(m.id);
       else {
         this.log(`event history index: ${m.message}`);
         if (m.id !== undefined) this.settle(m.id, new Error(m.message));
       }
     });
-    this.worker.on('error', (err) => this.log(`event history index: ${err.stack ?? String(err)}`));
-    this.worker.on('exit', () => {
+    worker.on('error', (err) => this.log(`event history index: ${err.stack ?? String(err)}`));
+    worker.on('exit', () => {
+      this.worker = undefined;
       for (const id of [...this.flushes.keys()]) this.settle(id, new Error('the indexer stopped'));
       if (this.closing) return;
       this.restartDelay = Date.now() - started > 60_000 ? 1000 : Math.min(this.restartDelay * 2, 60_000);
-      setTimeout(() => this.closing || this.start(), this.restartDelay).unref();
+      this.restartTimer = setTimeout(() => this.start(), this.restartDelay).unref();
     });
   }
 
@@ -186,31 +189,39 @@ export class IndexerThread {
     this.flushes.delete(id);
     if (err) f?.reject(err);
     else f?.resolve();
+    if (this.flushes.size === 0 && !this.closing) this.worker?.unref();
   }
 
   /** Resolves once every event committed before the call is indexed. */
   flush(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.closing) return Promise.reject(new Error('the indexer is not running'));
     const id = this.nextId++;
     // Held open while someone waits for the worker.
-    this.worker.ref();
+    worker.ref();
     return new Promise<void>((resolve, reject) => {
       this.flushes.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'flush', id } satisfies IndexerRequest);
+      worker.postMessage({ type: 'flush', id } satisfies IndexerRequest);
     });
   }
 
   /** Events up to `eventTime` (epoch seconds) were purged from the journal. */
   purged(eventTime: number): void {
-    this.worker.postMessage({ type: 'purged', eventTime } satisfies IndexerRequest);
+    // A worker being restarted misses nothing lasting: the next purge covers these rows too.
+    this.worker?.postMessage({ type: 'purged', eventTime } satisfies IndexerRequest);
   }
 
   /** Indexes what is left and stops the worker. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.worker.ref();
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ type: 'close' } satisfies IndexerRequest);
-    });
+    clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    this.closing ??= worker
+      ? new Promise<void>((resolve) => {
+          worker.ref();
+          worker.once('exit', () => resolve());
+          worker.postMessage({ type: 'close' } satisfies IndexerRequest);
+        })
+      : Promise.resolve();
     return this.closing;
   }
 }

@@ -167,8 +167,13 @@ async function sample(client: CloudTrailClient, q: Query, i: number, calls: Call
 export async function run(log: (line: string) => void): Promise<Measured> {
   let info = cached();
   const reused = info !== undefined;
-  if (info) log(`using the cached journal of ${info.filledAt} (${CACHE})`);
-  else {
+  if (info) {
+    log(`using the cached journal of ${info.filledAt} (${CACHE})`);
+    // An index of an older layout is rebuilt from the journal: measure lookups once it is whole.
+    const store = new SqliteStore(join(CACHE, 'opentrail.db'));
+    await store.indexAll();
+    await store.close();
+  } else {
     log(`filling ${EVENTS} events into ${CACHE}`);
     info = await fill(log);
   }

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
 import { lookupKeys, rowToEvent } from './journal-index.ts';
 import type { EventRow } from './journal-index.ts';
-import { createIndexFile, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, LOOKUP_SQL } from './sqlite-index.ts';
+import { createIndexFile, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, lookupParams, lookupSql } from './sqlite-index.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -171,14 +171,12 @@ const newerFirst = (a: Position, b: Position) => b.eventTime - a.eventTime || b.
  * when called inside a write (no write looks events up).
  */
 class Lookups {
-  private readonly first;
-  private readonly next;
+  /** By [byEventId][paging]. */
+  private readonly statements: Database.Statement[][];
   private readonly indexedSeq;
   private readonly tail;
   constructor(private readonly db: Database.Database) {
-    const order = 'ORDER BY k.event_time DESC, k.seq DESC LIMIT ?';
-    this.first = db.prepare(`${LOOKUP_SQL} ${order}`);
-    this.next = db.prepare(`${LOOKUP_SQL} AND (k.event_time, k.seq) < (?, ?) ${order}`);
+    this.statements = [false, true].map((byEventId) => [false, true].map((paging) => db.prepare(lookupSql(byEventId, paging))));
     this.indexedSeq = db.prepare(INDEXED_SEQ_SQL).pluck();
     // NOT INDEXED keeps the planner on the rowid range (the short tail): through events_time it
     // would scan every event of the time range (~0.4 s for 90 days of a million events).
@@ -189,14 +187,12 @@ class Lookups {
   }
 
   run(q: LookupQuery): StoredEvent[] {
-    const attr = q.attribute?.key ?? '*';
-    const value = q.attribute?.value ?? '';
-    const start = Math.floor(q.startTime.getTime() / 1000);
-    const end = Math.floor(q.endTime.getTime() / 1000);
-    const args = [q.accountId, q.region, q.category, attr, value, start, end];
+    const params = lookupParams(q);
+    const { attr, value, start, end } = params;
+    const statement = this.statements[Number(attr === 'EventId')][Number(q.before !== undefined)];
     // One snapshot for both parts: the tail read directly, the rest from the index.
     return this.db.transaction(() => {
-      const indexed = (q.before ? this.next.all(...args, q.before.eventTime, q.before.seq, q.limit) : this.first.all(...args, q.limit)) as EventRow[];
+      const indexed = statement.all(params) as EventRow[];
       const tail = (this.tail.all(this.indexedSeq.get(), q.accountId, q.region, q.category, start, end) as EventRow[])
         .filter((row) => !q.before || newerFirst({ eventTime: row.event_time, seq: row.seq }, q.before) > 0)
         .map(rowToEvent)

@@ -38,6 +38,19 @@ export function lookupKeys(entry: LookupFields): [string, string][] {
   return [...new Map(keys.map((k) => [`${k[0]}\u0000${k[1]}`, k])).values()];
 }
 
+/** What an events row is found by. */
+export function rowLookupKeys(row: Omit<EventRow, 'record'>): [string, string][] {
+  return lookupKeys({
+    eventId: row.event_id,
+    eventName: row.event_name,
+    eventSource: row.event_source,
+    readOnly: row.read_only === 1 || (row.read_only as unknown) === true,
+    username: row.username ?? undefined,
+    accessKeyId: row.access_key_id ?? undefined,
+    resources: JSON.parse(row.resources),
+  });
+}
+
 export function rowToEvent(row: EventRow): StoredEvent {
   return {
     seq: Number(row.seq),

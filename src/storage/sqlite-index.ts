@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
-import { lookupKeys } from './journal-index.ts';
+import { rowLookupKeys } from './journal-index.ts';
 import type { EventRow } from './journal-index.ts';
 import type { LookupQuery } from './store.ts';
 
@@ -167,16 +167,7 @@ export class EventIndexer {
       return this.db.transaction(() => {
         const rows = this.after.all(this.indexedSeq.get(), limit) as KeySource[];
         for (const row of rows) {
-          const keys = lookupKeys({
-            eventId: row.event_id,
-            eventName: row.event_name,
-            eventSource: row.event_source,
-            readOnly: row.read_only === 1,
-            username: row.username ?? undefined,
-            accessKeyId: row.access_key_id ?? undefined,
-            resources: JSON.parse(row.resources),
-          });
-          for (const [attr, value] of keys) {
+          for (const [attr, value] of rowLookupKeys(row)) {
             if (attr === 'EventId') this.insertEventId.run(eventIdHash(value), row.seq);
             else this.insertKey.run(this.lookupKeyId(row, attr, value), row.event_time, row.seq);
           }

@@ -5,8 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EventIndexer } from './sqlite-index.ts';
 import type { IndexerReply, IndexerRequest } from './sqlite-index.ts';
 
-/** How often the journal is checked for new events; lookups read the unindexed tail meanwhile. */
-const POLL_MS = 100;
+/** How often the journal is checked for new events; lookups read the unindexed tail meanwhile, so it is kept short. */
+const POLL_MS = 25;
 /** Events indexed per transaction, so that a message waits for at most one chunk. */
 const CHUNK = 5000;
 const CHECKPOINT_MS = 1000;

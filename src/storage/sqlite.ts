@@ -10,7 +10,7 @@
 // still commits all-or-nothing, sees the writes before it, and resolves only once durable.
 import Database from 'better-sqlite3';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
-import { lookupKeys, rowToEvent } from './journal-index.ts';
+import { rowLookupKeys, rowToEvent } from './journal-index.ts';
 import type { EventRow } from './journal-index.ts';
 import { createIndexFile, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, lookupParams, lookupSql } from './sqlite-index.ts';
 
@@ -175,32 +175,34 @@ class Lookups {
   private readonly statements: Database.Statement[][];
   private readonly indexedSeq;
   private readonly tail;
+  private readonly bySeq;
   constructor(private readonly db: Database.Database) {
     this.statements = [false, true].map((byEventId) => [false, true].map((paging) => db.prepare(lookupSql(byEventId, paging))));
     this.indexedSeq = db.prepare(INDEXED_SEQ_SQL).pluck();
     // NOT INDEXED keeps the planner on the rowid range (the short tail): through events_time it
     // would scan every event of the time range (~0.4 s for 90 days of a million events).
+    // Records are read only for the tail events that make the page.
     this.tail = db.prepare(
-      `SELECT * FROM events NOT INDEXED WHERE seq > ? AND account_id = ? AND region = ? AND category = ? AND event_time >= ? AND event_time <= ?
-       ORDER BY event_time DESC, seq DESC`,
+      `SELECT seq, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources
+       FROM events NOT INDEXED WHERE seq > ? AND account_id = ? AND region = ? AND category = ? AND event_time >= ? AND event_time <= ?`,
     );
+    this.bySeq = db.prepare('SELECT * FROM events WHERE seq = ?');
   }
 
   run(q: LookupQuery): StoredEvent[] {
     const params = lookupParams(q);
     const { attr, value, start, end } = params;
     const statement = this.statements[Number(attr === 'EventId')][Number(q.before !== undefined)];
+    type Found = Omit<EventRow, 'record'> & { record?: string };
+    const position = (row: Found) => ({ eventTime: row.event_time, seq: row.seq });
     // One snapshot for both parts: the tail read directly, the rest from the index.
     return this.db.transaction(() => {
       const indexed = statement.all(params) as EventRow[];
-      const tail = (this.tail.all(this.indexedSeq.get(), q.accountId, q.region, q.category, start, end) as EventRow[])
-        .filter((row) => !q.before || newerFirst({ eventTime: row.event_time, seq: row.seq }, q.before) > 0)
-        .map(rowToEvent)
-        .filter((e) => attr === '*' || lookupKeys(e).some(([a, v]) => a === attr && v === value));
-      if (tail.length === 0) return indexed.map(rowToEvent);
-      return [...tail, ...indexed.map(rowToEvent)]
-        .sort((a, b) => newerFirst({ eventTime: a.eventTime.getTime(), seq: a.seq }, { eventTime: b.eventTime.getTime(), seq: b.seq }))
-        .slice(0, q.limit);
+      const tail = (this.tail.all(this.indexedSeq.get(), q.accountId, q.region, q.category, start, end) as Found[]).filter(
+        (row) => (!q.before || newerFirst(position(row), q.before) > 0) && (attr === '*' || rowLookupKeys(row).some(([a, v]) => a === attr && v === value)),
+      );
+      const page: Found[] = tail.length === 0 ? indexed : [...tail, ...indexed].sort((a, b) => newerFirst(position(a), position(b))).slice(0, q.limit);
+      return page.map((row) => rowToEvent(row.record === undefined ? (this.bySeq.get(row.seq) as EventRow) : (row as EventRow)));
     })();
   }
 }

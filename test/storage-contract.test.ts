@@ -212,6 +212,9 @@ test('sqlite store: documents written by another connection (another process on 
     assert.deepEqual(await get(), { status: 'Inactive' });
     await cli.write((tx) => tx.docs.delete(key));
     assert.equal(await get(), undefined);
+    // Also when the read happens while the server's own write transaction is open.
+    await cli.write((tx) => tx.docs.put(key, { status: 'Active' }));
+    assert.deepEqual(await server.write(() => get()), { status: 'Active' });
   } finally {
     await cli.close();
     await server.close();

@@ -74,19 +74,28 @@ class DocCache {
   private readonly dataVersion;
   private seenVersion: unknown;
 
-  constructor(writer: Database.Database) {
+  constructor(private readonly writer: Database.Database) {
     this.dataVersion = writer.prepare('PRAGMA data_version').pluck();
     this.seenVersion = this.dataVersion.get();
   }
 
   static id = (key: DocKey) => `${key.collection}\u0000${key.partition}\u0000${key.id}`;
 
-  read(key: DocKey, load: () => string | undefined): string | undefined {
+  /**
+   * Forgets everything when another connection committed since the last look. Asking costs a
+   * few µs, so it is asked when the writer begins a transaction and, outside one, on each read:
+   * while the writer's transaction is open, no other connection can commit.
+   */
+  checkOthers(): void {
     const version = this.dataVersion.get();
     if (version !== this.seenVersion) {
       this.docs.clear();
       this.seenVersion = version;
     }
+  }
+
+  read(key: DocKey, load: () => string | undefined): string | undefined {
+    if (!this.writer.inTransaction) this.checkOthers();
     const id = DocCache.id(key);
     let body = this.docs.get(id);
     if (body === undefined) {
@@ -352,6 +361,7 @@ export class SqliteStore implements Store {
       for (const w of group) w.reject(err);
       return;
     }
+    this.docCache.checkOthers();
     for (let i = 0; i < group.length; i++) {
       const w = group[i];
       this.control.savepoint.run();

@@ -1,5 +1,6 @@
 // Starts bench/serve.ts as a child process with the benchmark's root credentials.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -16,8 +17,10 @@ export interface BenchServer {
   pid: number;
   /** Server-side durations (ms) of the requests received since the last call, in order of arrival (null: not answered yet). */
   timings(): Promise<(number | null)[]>;
-  /** CPU time (user + system, µs) the server process has used so far. */
+  /** CPU time (user + system, µs) the server process has used so far, all threads. */
   cpu(): Promise<number>;
+  /** CPU time (µs, 10 ms resolution) of the server's main thread, the one that bounds its throughput (Linux). */
+  mainThreadCpu(): number;
   stop(): Promise<void>;
 }
 
@@ -63,11 +66,18 @@ export async function startServer(dataDir: string, opts: { recording: boolean; e
       const { user, system } = await ask<NodeJS.CpuUsage>(child, 'cpu');
       return user + system;
     },
+    mainThreadCpu: () => threadCpu(child.pid!, child.pid!),
     async stop() {
       child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** utime + stime of one thread, from /proc (fields 14 and 15, in clock ticks of 10 ms). */
+function threadCpu(pid: number, tid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 function ask<T>(child: ChildProcess, question: string): Promise<T> {

@@ -38,23 +38,19 @@ export interface CallFacts {
 const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const cap = (s: string | undefined, n: number) => (s === undefined ? undefined : s.length > n ? s.slice(0, n) : s);
 
-/** A parameters or response object over CloudTrail's 100 KB limit is dropped, and said so. */
-function within100KB(value: unknown, name: string, notes: Record<string, unknown>): unknown {
-  if (value === undefined || value === null) return null;
-  if (JSON.stringify(value).length <= 100 * KB) return value;
-  notes[`${name}Truncated`] = true;
-  return null;
-}
+const LIMIT = 100 * KB;
+type Element = 'requestParameters' | 'responseElements';
+const over100KB = (value: unknown) => value !== undefined && value !== null && JSON.stringify(value).length > LIMIT;
 
-export function buildRecord(f: CallFacts): { record: Record<string, unknown>; eventId: string } {
-  const eventId = randomUUID();
+/** `dropped`: elements over CloudTrail's 100 KB limit, recorded as null and said so in additionalEventData. */
+function buildRecord(f: CallFacts, eventId: string, dropped: ReadonlySet<Element>): Record<string, unknown> {
   const notes: Record<string, unknown> = { ...f.additionalEventData };
-  const requestParameters = within100KB(f.requestParameters, 'requestParameters', notes);
+  for (const name of dropped) notes[`${name}Truncated`] = true;
   // A sign-in states its outcome, Success or Failure, in responseElements.
   const failed = f.error && f.eventType !== 'AwsConsoleSignIn';
-  const responseElements = failed || f.readOnly ? null : within100KB(f.responseElements, 'responseElements', notes);
   const session = 'session' in f.principal ? f.principal.session : undefined;
-  const record: Record<string, unknown> = {
+  // Members left undefined are left out of the JSON.
+  return {
     eventVersion: EVENT_VERSION,
     userIdentity: userIdentity(f.principal),
     eventTime: isoSeconds(f.eventTime),
@@ -65,8 +61,8 @@ export function buildRecord(f: CallFacts): { record: Record<string, unknown>; ev
     userAgent: cap(f.userAgent, KB),
     errorCode: cap(f.error?.code, KB),
     errorMessage: cap(f.error?.message, KB),
-    requestParameters,
-    responseElements,
+    requestParameters: dropped.has('requestParameters') ? null : (f.requestParameters ?? null),
+    responseElements: failed || f.readOnly || dropped.has('responseElements') ? null : (f.responseElements ?? null),
     additionalEventData: Object.keys(notes).length ? notes : undefined,
     requestID: f.requestId,
     eventID: eventId,
@@ -79,13 +75,28 @@ export function buildRecord(f: CallFacts): { record: Record<string, unknown>; ev
     tlsDetails: f.tls,
     sessionCredentialFromConsole: session?.fromConsole ? 'true' : undefined,
   };
-  for (const k of Object.keys(record)) if (record[k] === undefined) delete record[k];
-  return { record, eventId };
+}
+
+/** The record as JSON, serialized once unless it is so large that an element may be over the limit. */
+function serialize(f: CallFacts, eventId: string): { record: Record<string, unknown>; json: string } {
+  let record = buildRecord(f, eventId, new Set());
+  let json = JSON.stringify(record);
+  if (json.length > LIMIT) {
+    const dropped = new Set<Element>();
+    if (over100KB(record.requestParameters)) dropped.add('requestParameters');
+    if (over100KB(record.responseElements)) dropped.add('responseElements');
+    if (dropped.size) {
+      record = buildRecord(f, eventId, dropped);
+      json = JSON.stringify(record);
+    }
+  }
+  return { record, json };
 }
 
 /** The record and the values Event history indexes, ready for the journal. */
 export function journalEntry(f: CallFacts): JournalEntry {
-  const { record, eventId } = buildRecord(f);
+  const eventId = randomUUID();
+  const { record, json } = serialize(f, eventId);
   const identity = record.userIdentity as { accessKeyId?: string };
   return {
     accountId: f.recipientAccountId,
@@ -99,7 +110,7 @@ export function journalEntry(f: CallFacts): JournalEntry {
     readOnly: f.readOnly,
     category: f.category ?? 'Management',
     resources: f.lookupResources ?? f.recordResources?.map((r) => ({ type: r.type, name: r.ARN })) ?? [],
-    record: JSON.stringify(record),
+    record: json,
   };
 }
 

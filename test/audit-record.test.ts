@@ -1,0 +1,47 @@
+// The record builder's size rule: CloudTrail drops a requestParameters or responseElements element
+// over 100 KB (and says so), each element judged on its own.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { journalEntry } from '../src/audit/record.ts';
+import type { CallFacts } from '../src/audit/record.ts';
+
+const facts = (requestParameters: unknown, responseElements: unknown): CallFacts => ({
+  principal: { type: 'Root', accountId: '123456789012', accessKeyId: 'AKIAEXAMPLE' },
+  eventSource: 'chime.amazonaws.com',
+  eventName: 'UpdateAccount',
+  awsRegion: 'us-east-1',
+  recipientAccountId: '123456789012',
+  eventTime: new Date('2026-11-23T10:00:00Z'),
+  sourceIPAddress: '127.0.0.1',
+  readOnly: false,
+  requestParameters,
+  responseElements,
+  requestId: 'req-1',
+});
+const record = (f: CallFacts) => JSON.parse(journalEntry(f).record);
+const text = (kb: number) => ({ name: 'x'.repeat(kb * 1024) });
+
+test('an element over 100 KB is recorded as null, and said so; the other is kept', () => {
+  const r = record(facts(text(101), { ok: true }));
+  assert.equal(r.requestParameters, null);
+  assert.deepEqual(r.responseElements, { ok: true });
+  assert.deepEqual(r.additionalEventData, { requestParametersTruncated: true });
+  const both = record(facts(text(101), text(120)));
+  assert.equal(both.requestParameters, null);
+  assert.equal(both.responseElements, null);
+  assert.deepEqual(both.additionalEventData, { requestParametersTruncated: true, responseElementsTruncated: true });
+  // Key order is the usual one, additionalEventData before requestID.
+  const keys = Object.keys(both);
+  assert.ok(keys.indexOf('additionalEventData') === keys.indexOf('responseElements') + 1);
+});
+
+test('elements under 100 KB each are kept, even when the record is larger', () => {
+  const r = record(facts(text(60), text(60)));
+  assert.equal(r.requestParameters.name.length, 60 * 1024);
+  assert.equal(r.responseElements.name.length, 60 * 1024);
+  assert.equal(r.additionalEventData, undefined);
+  const small = record(facts({ name: 'a' }, null));
+  assert.deepEqual(small.requestParameters, { name: 'a' });
+  assert.equal(small.responseElements, null);
+  assert.equal('additionalEventData' in small, false);
+});

@@ -4,9 +4,7 @@
 // loopback by a signed-in client. The journal is cached in bench/.cache/console-<events>/.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteStore } from '../src/storage/sqlite.ts';
-import type { JournalEntry } from '../src/storage/store.ts';
-import { generateEvents } from './lib/journal-fill.ts';
+import { fillJournal, generateEvents, indexJournal } from './lib/journal-fill.ts';
 import { atMost } from './lib/results.ts';
 import type { Measured } from './lib/results.ts';
 import { ACCOUNT_ID, ROOT, startServer } from './lib/server.ts';
@@ -24,24 +22,14 @@ const CACHE = join(import.meta.dirname, '.cache', `console-${EVENTS}`);
 /** Fills the journal once (10,000 events a transaction); later runs reuse it. */
 async function journal(log: (line: string) => void): Promise<Date> {
   const done = join(CACHE, 'filled-at');
-  if (existsSync(done) && !process.env.BENCH_REFILL) return new Date(Number(readFileSync(done, 'utf8')));
+  if (existsSync(done) && !process.env.BENCH_REFILL) {
+    await indexJournal(join(CACHE, 'opentrail.db'));
+    return new Date(Number(readFileSync(done, 'utf8')));
+  }
   rmSync(CACHE, { recursive: true, force: true });
   mkdirSync(CACHE, { recursive: true });
   const end = new Date();
-  const store = new SqliteStore(join(CACHE, 'opentrail.db'));
-  let batch: JournalEntry[] = [];
-  let count = 0;
-  const flush = () => store.write(async (tx) => void (await Promise.all(batch.map((e) => tx.journal.append(e)))));
-  for (const e of generateEvents({ accountId: ACCOUNT_ID, rootAccessKeyId: ROOT.accessKeyId, count: EVENTS, start: new Date(end.getTime() - DAYS * DAY), end })) {
-    batch.push(e);
-    if (batch.length === 10_000) {
-      await flush();
-      batch = [];
-      if ((count += 10_000) % 200_000 === 0) log(`filled ${count} events`);
-    }
-  }
-  if (batch.length) await flush();
-  await store.close();
+  await fillJournal(join(CACHE, 'opentrail.db'), generateEvents({ accountId: ACCOUNT_ID, rootAccessKeyId: ROOT.accessKeyId, count: EVENTS, start: new Date(end.getTime() - DAYS * DAY), end }), log);
   writeFileSync(done, String(end.getTime()));
   return end;
 }

@@ -6,10 +6,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { LookupEventsRequest } from '@aws-sdk/client-cloudtrail';
-import { SqliteStore } from '../src/storage/sqlite.ts';
-import type { JournalEntry, LookupAttributeKey } from '../src/storage/store.ts';
+import type { LookupAttributeKey } from '../src/storage/store.ts';
 import { LOOKUP_ATTRIBUTE_KEYS } from '../src/services/cloudtrail/lookup-events.ts';
-import { generateEvents, ValueCounts } from './lib/journal-fill.ts';
+import { FILL_BATCH, fillJournal, generateEvents, indexJournal, ValueCounts } from './lib/journal-fill.ts';
 import { atMost } from './lib/results.ts';
 import type { Measured, Table } from './lib/results.ts';
 import { ACCOUNT_ID, ROOT, startServer } from './lib/server.ts';
@@ -18,7 +17,6 @@ import { quantile, round } from './lib/stats.ts';
 const EVENTS = Number(process.env.BENCH_LOOKUP_EVENTS ?? 1_000_000);
 const DAYS = 90;
 const DAY = 86400_000;
-const BATCH = 10_000;
 const PAGE = 50;
 const PAGES = 10;
 const SAMPLES = 100;
@@ -45,36 +43,16 @@ async function fill(log: (line: string) => void): Promise<FillInfo> {
   mkdirSync(CACHE, { recursive: true });
   const end = new Date();
   const start = new Date(end.getTime() - DAYS * DAY);
-  const store = new SqliteStore(join(CACHE, 'opentrail.db'));
   const counts = new ValueCounts();
   const eventIds: string[] = [];
   const events = generateEvents({ accountId: ACCOUNT_ID, rootAccessKeyId: ROOT.accessKeyId, count: EVENTS, start, end });
-  let storeMs = 0;
   const cpu = process.cpuUsage();
-  for (let done = 0; done < EVENTS; ) {
-    const batch: JournalEntry[] = [];
-    // next(), not for-of: leaving a for-of loop would close the generator.
-    for (let r = events.next(); !r.done; r = events.next()) {
-      batch.push(r.value);
-      counts.add(r.value);
-      if ((done + batch.length) % 5000 === 0) eventIds.push(r.value.eventId);
-      if (batch.length === BATCH) break;
-    }
-    // Only the store's work is timed: records are built before the transaction.
-    const t = performance.now();
-    await store.write(async (tx) => {
-      for (const e of batch) await tx.journal.append(e);
-    });
-    storeMs += performance.now() - t;
-    done += batch.length;
-    if (done % 100_000 === 0) log(`filled ${done} events, ${Math.round(done / (storeMs / 1000))} events/s`);
-  }
-  // The bulk index of the last events is part of ingesting them.
-  const t = performance.now();
-  await store.indexAll();
-  storeMs += performance.now() - t;
+  let n = 0;
+  const storeMs = await fillJournal(join(CACHE, 'opentrail.db'), events, log, (e) => {
+    counts.add(e);
+    if (++n % 5000 === 0) eventIds.push(e.eventId);
+  });
   const { user, system } = process.cpuUsage(cpu);
-  await store.close();
   const min = PAGE * PAGES + 1;
   const values = Object.fromEntries(LOOKUP_ATTRIBUTE_KEYS.filter((k) => k !== 'EventId').map((k) => [k, counts.values(k, min, 8)]));
   const info: FillInfo = {
@@ -169,10 +147,7 @@ export async function run(log: (line: string) => void): Promise<Measured> {
   const reused = info !== undefined;
   if (info) {
     log(`using the cached journal of ${info.filledAt} (${CACHE})`);
-    // An index of an older layout is rebuilt from the journal: measure lookups once it is whole.
-    const store = new SqliteStore(join(CACHE, 'opentrail.db'));
-    await store.indexAll();
-    await store.close();
+    await indexJournal(join(CACHE, 'opentrail.db'));
   } else {
     log(`filling ${EVENTS} events into ${CACHE}`);
     info = await fill(log);
@@ -229,7 +204,7 @@ export async function run(log: (line: string) => void): Promise<Measured> {
       ],
       notes: [
         `~1 KB records built by src/audit/record.ts, over ${DAYS} days, from root and 12 IAM users (25 access keys), 5 services, 26 operations, 2,000 resources with skewed popularity, 5% failed calls.`,
-        `Filled through the Store (tx.journal.append, ${BATCH.toLocaleString('en-US')} events per write transaction); the ingest rate counts the store's time only.`,
+        `Filled through the Store (tx.journal.append, ${FILL_BATCH.toLocaleString('en-US')} events per write transaction); the ingest rate counts the store's time only.`,
         'Latency (the goal) is measured at the client: the SDK signing, HTTP on loopback, the server (including recording the LookupEvents call itself) and the SDK parsing 50 events. Server columns: from the request’s arrival to the end of its response, measured in the server process.',
         'Each query kind cycles through several values (for EventId, 200 event ids); values for paging match at least 501 events.',
       ],

@@ -6,6 +6,7 @@ import { journalEntry } from '../../src/audit/record.ts';
 import type { Principal } from '../../src/iam/principal.ts';
 import type { JournalEntry, LookupAttributeKey } from '../../src/storage/store.ts';
 import { lookupKeys } from '../../src/storage/journal-index.ts';
+import { SqliteStore } from '../../src/storage/sqlite.ts';
 
 /** mulberry32: a small seeded PRNG. */
 function prng(seed: number): () => number {
@@ -100,4 +101,48 @@ export class ValueCounts {
     const stride = Math.max(1, Math.floor(all.length / n));
     return all.filter((_, i) => i % stride === 0).slice(-n).map(([value, events]) => ({ value, events }));
   }
+}
+
+export const FILL_BATCH = 10_000;
+
+/**
+ * Appends the events to the SQLite journal at `file`, FILL_BATCH per write transaction, and
+ * waits for Event history's index to hold them all. Returns the store's time (ms): records are
+ * built between transactions and not counted.
+ */
+export async function fillJournal(file: string, events: Iterable<JournalEntry>, log: (line: string) => void, each?: (e: JournalEntry) => void): Promise<number> {
+  const store = new SqliteStore(file);
+  let storeMs = 0;
+  let done = 0;
+  let batch: JournalEntry[] = [];
+  const flush = async () => {
+    const t = performance.now();
+    const b = batch;
+    await store.write(async (tx) => {
+      for (const e of b) await tx.journal.append(e);
+    });
+    storeMs += performance.now() - t;
+    done += batch.length;
+    batch = [];
+    if (done % 100_000 === 0) log(`filled ${done} events, ${Math.round(done / (storeMs / 1000))} events/s`);
+  };
+  for (const e of events) {
+    batch.push(e);
+    each?.(e);
+    if (batch.length === FILL_BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  // The bulk index of the last events is part of ingesting them.
+  const t = performance.now();
+  await store.indexAll();
+  storeMs += performance.now() - t;
+  await store.close();
+  return storeMs;
+}
+
+/** Brings the index of a cached journal up to date (one of an older layout is rebuilt), so that lookups are measured on a whole index. */
+export async function indexJournal(file: string): Promise<void> {
+  const store = new SqliteStore(file);
+  await store.indexAll();
+  await store.close();
 }

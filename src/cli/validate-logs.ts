@@ -1,13 +1,17 @@
 // `opentrail validate-logs`: the aws CLI's command of the same name (same options, same lines,
 // same exit codes: 0 all valid, 1 something INVALID), on folder buckets read straight from the
 // data dir and on S3-compatible buckets, with a progress bar on a terminal.
+import type { Trail } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
-import { BucketError, Buckets } from '../buckets/index.ts';
-import type { Bucket } from '../buckets/index.ts';
+import { BucketError } from '../buckets/bucket.ts';
+import { FolderBucket } from '../buckets/folder.ts';
+import { AwsHttp, defaultCredentials, NetworkError } from '../integrity/aws-http.ts';
+import type { Response } from '../integrity/aws-http.ts';
 import { isoSeconds } from '../integrity/digest.ts';
+import { S3Reader } from '../integrity/s3-reader.ts';
 import { parseTrailArn, VALID, Validator } from '../integrity/validate.ts';
-import type { Finding, Progress, Summary } from '../integrity/validate.ts';
-import { addClientOptions, clientConfig } from './aws-client.ts';
+import type { Finding, Progress, ReadableBucket, Summary } from '../integrity/validate.ts';
+import { addClientOptions, awsCallError, CliError, clientConfig } from './aws-client.ts';
 import type { ClientOptions } from './aws-client.ts';
 import { parseTime } from './lookup-events.ts';
 
@@ -27,6 +31,8 @@ interface ValidateOptions extends ClientOptions {
 class SetupError extends Error {}
 
 const HOUR = 3600_000;
+/** Files fetched and checked at once: enough to keep a server's round trips overlapped. */
+const CONCURRENCY = 16;
 
 export function validateLogsCommand(program: Command): void {
   addClientOptions(
@@ -64,32 +70,32 @@ export async function validateLogs(opts: ValidateOptions, out: NodeJS.WritableSt
   const start = parseTime(opts.startTime, '--start-time');
   const end = opts.endTime ? parseTime(opts.endTime, '--end-time') : new Date();
   if (start > end) throw new SetupError('Invalid time range specified: start-time must occur before end-time');
-  const { CloudTrailClient, DescribeTrailsCommand, ListPublicKeysCommand } = await import('@aws-sdk/client-cloudtrail');
   const config = clientConfig(opts);
-  const cloudtrail = new CloudTrailClient(config);
-  const buckets = new Buckets(opts.dataDir ?? process.env.OPENTRAIL_DATA_DIR ?? './.opentrail', s3Settings(opts, config.region));
+  const credentials = await defaultCredentials();
+  const cloudtrail = new AwsHttp(config.endpoint, config.region, 'cloudtrail', credentials, 2);
+  const dataDir = opts.dataDir ?? process.env.OPENTRAIL_DATA_DIR ?? './.opentrail';
+  const endpoint = opts.s3EndpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.OPENTRAIL_S3_ENDPOINT;
+  // The bucket's S3 server, signed for with the credentials the CloudTrail calls use.
+  const s3 = endpoint ? new S3Reader(endpoint, config.region, credentials, CONCURRENCY) : undefined;
   try {
+    const keysTo = new Date(end.getTime() + 2 * HOUR);
+    // Asked for at once, but reported after the trail, as the aws CLI does.
+    const keys = publicKeysBetween(cloudtrail, start, keysTo);
+    keys.catch(() => undefined);
     let bucket = opts.s3Bucket;
     let prefix = opts.s3Prefix;
     if (!bucket) {
-      const { trailList = [] } = await cloudtrail.send(new DescribeTrailsCommand({}));
+      const { trailList = [] } = await callCloudTrail<{ trailList?: WireTrail[] }>(cloudtrail, 'DescribeTrails', {});
       const found = trailList.find((t) => t.TrailARN === opts.trailArn);
       if (!found) throw new SetupError(`A trail could not be found for ${opts.trailArn}`);
       if (found.IsOrganizationTrail) throw new SetupError('Organization trails are not supported here: pass --s3-bucket and --account-id');
       bucket = found.S3BucketName!;
       prefix = found.S3KeyPrefix;
     }
-    const publicKeys = new Map<string, Buffer>();
-    const keysTo = new Date(end.getTime() + 2 * HOUR);
-    let token: string | undefined;
-    do {
-      const page = await cloudtrail.send(new ListPublicKeysCommand({ StartTime: start, EndTime: keysTo, NextToken: token }));
-      for (const k of page.PublicKeyList ?? []) publicKeys.set(k.Fingerprint!, Buffer.from(k.Value!));
-      token = page.NextToken;
-    } while (token);
+    const publicKeys = await keys;
     if (!publicKeys.size) throw new SetupError(`No public keys found between ${isoSeconds(start)} and ${isoSeconds(keysTo)}`);
 
-    const opened = new Map<string, Promise<Bucket>>();
+    const opened = new Map<string, Promise<ReadableBucket>>();
     const validator = new Validator({
       trailArn: opts.trailArn,
       start,
@@ -99,8 +105,9 @@ export async function validateLogs(opts: ValidateOptions, out: NodeJS.WritableSt
       accountId: opts.accountId ?? trail.accountId,
       sourceRegion: config.region,
       publicKeys,
+      concurrency: CONCURRENCY,
       open: (name) => {
-        if (!opened.has(name)) opened.set(name, buckets.open(name));
+        if (!opened.has(name)) opened.set(name, openBucket(dataDir, name, s3));
         return opened.get(name)!;
       },
     });
@@ -118,15 +125,54 @@ export async function validateLogs(opts: ValidateOptions, out: NodeJS.WritableSt
     const s = validator.summary;
     return s.invalidDigests || s.invalidLogs ? 1 : 0;
   } finally {
-    cloudtrail.destroy();
-    buckets.close();
+    cloudtrail.close();
+    s3?.close();
   }
 }
 
-/** The bucket's S3 server: the flag, then the aws CLI's variable, then opentrail's own setting. */
-function s3Settings(opts: ValidateOptions, region: string) {
-  const endpoint = opts.s3EndpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.OPENTRAIL_S3_ENDPOINT;
-  return endpoint ? { endpoint, region, forcePathStyle: true } : undefined;
+/** The fields of a trail read here, as DescribeTrails sends them. */
+type WireTrail = Pick<Trail, 'TrailARN' | 'S3BucketName' | 'S3KeyPrefix' | 'IsOrganizationTrail'>;
+
+/** The region's public keys valid in the range, by fingerprint (DER of PKCS#1 RSAPublicKey). */
+async function publicKeysBetween(cloudtrail: AwsHttp, start: Date, end: Date): Promise<Map<string, Buffer>> {
+  const keys = new Map<string, Buffer>();
+  let token: string | undefined;
+  do {
+    // On the wire, times are epoch seconds and key values base64.
+    const page = await callCloudTrail<{ PublicKeyList?: { Fingerprint: string; Value: string }[]; NextToken?: string }>(cloudtrail, 'ListPublicKeys', {
+      StartTime: start.getTime() / 1000,
+      EndTime: end.getTime() / 1000,
+      ...(token ? { NextToken: token } : {}),
+    });
+    for (const k of page.PublicKeyList ?? []) keys.set(k.Fingerprint, Buffer.from(k.Value, 'base64'));
+    token = page.NextToken;
+  } while (token);
+  return keys;
+}
+
+/** One CloudTrail call (awsJson1_1), its failures as the aws CLI reports them (it cannot start: 255). */
+async function callCloudTrail<T>(cloudtrail: AwsHttp, operation: string, input: object): Promise<T> {
+  let res: Response;
+  try {
+    res = await cloudtrail.request('POST', '/', { headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `CloudTrail_20131101.${operation}` }, body: JSON.stringify(input) });
+  } catch (err) {
+    if (err instanceof NetworkError) throw new CliError(`opentrail: cannot reach ${cloudtrail.endpoint}: ${err.message}`, 255);
+    throw awsCallError(err, operation, cloudtrail.endpoint);
+  }
+  let body: { __type?: string; message?: string; Message?: string } = {};
+  try {
+    body = JSON.parse(res.body.toString('utf8') || '{}');
+  } catch {
+    // Not JSON: an error without a body of its own (a proxy's, say) is named by its status below.
+  }
+  if (res.status >= 300) throw new CliError(`An error occurred (${body.__type?.split('#').pop() ?? `HTTP ${res.status}`}) when calling the ${operation} operation: ${body.message ?? body.Message ?? ''}`, 255);
+  return body as T;
+}
+
+/** The folder bucket of that name in the data dir when there is one, else the bucket on the S3 server (the flag, then the aws CLI's variable, then opentrail's own setting). */
+async function openBucket(dataDir: string, name: string, s3: S3Reader | undefined): Promise<ReadableBucket> {
+  const folder = new FolderBucket(dataDir, name);
+  return s3 && !(await folder.exists()) ? s3.bucket(name) : folder;
 }
 
 /** The aws CLI's text: valid lines (with --verbose) on stdout, INVALID lines and gaps on stderr. */

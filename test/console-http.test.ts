@@ -7,62 +7,11 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateLoginProfileCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { base32Decode, timeStep, totp } from '../src/iam/totp.ts';
 import { Sessions } from '../src/console/sessions.ts';
+import { SignInThrottle } from '../src/console/throttle.ts';
 import { ACCOUNT_ID, clientConfig, startServer, tempDir } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { ROOT_PASSWORD } from './helpers/console.ts';
-
-const UA = 'Mozilla/5.0 (ConsoleTest) Chromium/1.0';
-
-/** A browser-like HTTP client: keeps cookies, sends the CSRF token it was given. */
-class Browser {
-  cookies = new Map<string, string>();
-  csrf = '';
-  constructor(
-    readonly url: string,
-    readonly userAgent = UA,
-  ) {}
-
-  async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await fetch(this.url + path, {
-      method,
-      headers: {
-        'user-agent': this.userAgent,
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(body !== undefined ? { 'content-type': 'application/json', 'x-csrf-token': this.csrf } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
-      if (value) this.cookies.set(pair.slice(0, eq), value);
-      else this.cookies.delete(pair.slice(0, eq));
-    }
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, json, text };
-  }
-
-  async session() {
-    const r = await this.send('GET', '/console/api/session');
-    this.csrf = r.json.csrf;
-    return r;
-  }
-
-  async signIn(form: Record<string, string>) {
-    await this.session();
-    const r = await this.send('POST', '/console/api/sign-in', form);
-    if (r.status === 200) await this.session();
-    return r;
-  }
-}
+import { HttpBrowser as Browser, UA } from './helpers/http-browser.ts';
 
 async function records(s: TestServer, name: string) {
   const out = await s.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }));
@@ -280,4 +229,22 @@ test('the root password is generated once when not configured, and only its scry
   assert.match(stored!.passwordHash, /^scrypt\$/);
   assert.ok(!stored!.passwordHash.includes(password));
   assert.equal((await new Browser(again.url).signIn({ accountId: ACCOUNT_ID, password })).status, 200);
+});
+
+test('sign-in failures are counted in the store: each window of 15 minutes, and what an attack leaves is swept', async (t) => {
+  const s = await server();
+  t.after(() => s.close());
+  const store = s.server.context.store;
+  const throttle = new SignInThrottle(store);
+  const t0 = Date.now();
+  for (let i = 0; i < 10; i++) await throttle.failed('a', t0);
+  assert.equal(await throttle.allows('a', t0 + 60_000), false);
+  assert.equal(await throttle.allows('a', t0 + 15 * 60_000), true, 'the window has passed');
+  assert.equal(await throttle.allows('b', t0), true, 'another key is not refused');
+  for (const key of ['k1', 'k2', 'k3']) await throttle.failed(key, t0);
+  const count = () => store.read((tx) => tx.docs.count('console-sign-in-failures', 'global'));
+  assert.equal(await count(), 4);
+  // A failure after the window has passed for the others sweeps them away.
+  await throttle.failed('b', t0 + 16 * 60_000);
+  assert.equal(await count(), 1);
 });

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ChimeClient, CreateAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
 import { CloudTrailClient, LookupEventsCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
-import { clientConfig, spawnServer, tempDir } from './helpers/server.ts';
+import { ACCOUNT_ID, clientConfig, spawnServer, tempDir } from './helpers/server.ts';
+import { ROOT_PASSWORD } from './helpers/console.ts';
+import { HttpBrowser } from './helpers/http-browser.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
 
 test('two processes on one PostgreSQL database serve one state and one journal', async (t) => {
@@ -43,4 +45,25 @@ test('two processes on one PostgreSQL database serve one state and one journal',
   assert.deepEqual(createdNames, ['made-on-a', ...names].sort());
   const fromA = await new CloudTrailClient(clientConfig(a.url)).send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetAccount' }] }));
   assert.equal(fromA.Events?.length, 1, 'a call served by B is in the history A reads');
+});
+
+test('console sign-in failures are counted across the processes: ten on two processes close both', async (t) => {
+  const db = await createTestDatabase();
+  const keyFile = join(tempDir(), 'shared.key');
+  const env = { OPENTRAIL_DATABASE_URL: db.url, OPENTRAIL_KEY_FILE: keyFile, OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD };
+  const a = await spawnServer(tempDir(), env);
+  const b = await spawnServer(tempDir(), env);
+  t.after(async () => {
+    a.child.kill();
+    b.child.kill();
+    await db.drop();
+  });
+  const [onA, onB] = [new HttpBrowser(a.url), new HttpBrowser(b.url)];
+  for (let i = 0; i < 10; i++) assert.equal((await (i % 2 ? onA : onB).signIn({ accountId: ACCOUNT_ID, password: `guess-${i}` })).status, 401);
+  for (const browser of [onA, onB]) {
+    const refused = await browser.signIn({ accountId: ACCOUNT_ID, password: ROOT_PASSWORD });
+    assert.deepEqual([refused.status, refused.json.error.code], [429, 'TooManyAttempts']);
+  }
+  // Another name (or address) is not locked out by these failures.
+  assert.equal((await onA.signIn({ accountId: ACCOUNT_ID, userName: 'nobody', password: 'x' })).status, 401);
 });

@@ -50,7 +50,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
   });
   const events = new ConsoleEvents(context.store, api);
   const signIn = new SignIn(context);
-  const throttle = new SignInThrottle();
+  const throttle = new SignInThrottle(context.store);
   const secure = Boolean(context.config.tlsCert);
 
   app.addHook('preHandler', async (request, reply) => {
@@ -139,12 +139,12 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     const facts = browser(request);
     // Per name and address: one address cannot guess on, nor lock out the others.
     const who = `${text(body.accountId, 64).trim()} ${text(body.userName, 64).trim().toLowerCase()} ${facts.sourceIp}`;
-    if (!throttle.allows(who)) throw new ConsoleRefusal(429, 'TooManyAttempts', 'Too many failed sign-in attempts. Try again in 15 minutes.');
+    if (!(await throttle.allows(who))) throw new ConsoleRefusal(429, 'TooManyAttempts', 'Too many failed sign-in attempts. Try again in 15 minutes.');
     const result = await signIn.attempt(
       { account: text(body.accountId, 64).trim(), userName: text(body.userName, 64).trim() || undefined, password: text(body.password, 256), mfaCode: text(body.mfaCode, 6) || undefined },
       { ...facts, loginTo: `${secure ? 'https' : 'http'}://${request.headers.host ?? ''}/`.slice(0, 512) },
     );
-    if (!result.ok && !result.mfaRequired) throttle.failed(who);
+    if (!result.ok && !result.mfaRequired) await throttle.failed(who);
     if (!result.ok && result.mfaRequired) throw new ConsoleRefusal(401, 'MfaRequired', 'Enter the code from your MFA device.');
     if (!result.ok) throw new ConsoleRefusal(401, 'FailedAuthentication', 'Your authentication information is incorrect. Please try again.');
     const token = await sessions.create(result.identity, result.credentials);

@@ -1,5 +1,6 @@
 // Scale-out: several opentrail processes share one PostgreSQL database and one key file.
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ChimeClient, CreateAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
@@ -9,10 +10,10 @@ import { ROOT_PASSWORD } from './helpers/console.ts';
 import { HttpBrowser } from './helpers/http-browser.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
 
-test('two processes on one PostgreSQL database serve one state and one journal', async (t) => {
+/** Two `opentrail serve` processes on a fresh database and one key file, stopped after the test. */
+async function twoProcesses(t: TestContext, extraEnv: Record<string, string> = {}) {
   const db = await createTestDatabase();
-  const keyFile = join(tempDir(), 'shared.key');
-  const env = { OPENTRAIL_DATABASE_URL: db.url, OPENTRAIL_KEY_FILE: keyFile };
+  const env = { OPENTRAIL_DATABASE_URL: db.url, OPENTRAIL_KEY_FILE: join(tempDir(), 'shared.key'), ...extraEnv };
   const a = await spawnServer(tempDir(), env);
   const b = await spawnServer(tempDir(), env);
   t.after(async () => {
@@ -20,6 +21,11 @@ test('two processes on one PostgreSQL database serve one state and one journal',
     b.child.kill();
     await db.drop();
   });
+  return [a, b];
+}
+
+test('two processes on one PostgreSQL database serve one state and one journal', async (t) => {
+  const [a, b] = await twoProcesses(t);
   const chimeA = new ChimeClient(clientConfig(a.url));
   const chimeB = new ChimeClient(clientConfig(b.url));
   t.after(() => {
@@ -48,16 +54,7 @@ test('two processes on one PostgreSQL database serve one state and one journal',
 });
 
 test('console sign-in failures are counted across the processes: ten on two processes close both', async (t) => {
-  const db = await createTestDatabase();
-  const keyFile = join(tempDir(), 'shared.key');
-  const env = { OPENTRAIL_DATABASE_URL: db.url, OPENTRAIL_KEY_FILE: keyFile, OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD };
-  const a = await spawnServer(tempDir(), env);
-  const b = await spawnServer(tempDir(), env);
-  t.after(async () => {
-    a.child.kill();
-    b.child.kill();
-    await db.drop();
-  });
+  const [a, b] = await twoProcesses(t, { OPENTRAIL_ROOT_PASSWORD: ROOT_PASSWORD });
   const [onA, onB] = [new HttpBrowser(a.url), new HttpBrowser(b.url)];
   for (let i = 0; i < 10; i++) assert.equal((await (i % 2 ? onA : onB).signIn({ accountId: ACCOUNT_ID, password: `guess-${i}` })).status, 401);
   for (const browser of [onA, onB]) {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { ChimeClient, ListAccountsCommand } from '@aws-sdk/client-chime';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateLoginProfileCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand, IAMClient } from '@aws-sdk/client-iam';
 import { base32Decode, timeStep, totp } from '../src/iam/totp.ts';
@@ -140,10 +141,19 @@ test('console actions are API calls made with console credentials, recorded with
   const [lookup] = await records(s, 'LookupEvents');
   assert.equal(lookup.sessionCredentialFromConsole, 'true');
 
+  // The credentials the console signed those calls with (kept server-side, sealed).
+  const sessions = new Sessions(s.server.context.store, s.server.context.box, async () => undefined);
+  const { credentials } = (await sessions.get(b.cookies.get('ot_session')))!;
+  const withConsoleCredentials = new ChimeClient(clientConfig(s.url, { credentials }));
+  t.after(() => withConsoleCredentials.destroy());
+  assert.equal((await withConsoleCredentials.send(new ListAccountsCommand({}))).$metadata.httpStatusCode, 200);
+
   const out = await b.send('POST', '/console/api/sign-out', {});
   assert.equal(out.status, 200);
   assert.equal((await b.send('GET', '/console/api/events')).status, 401);
   assert.equal((await b.session()).json.signedIn, false);
+  // Signing out ends them too, long before their expiration.
+  await assert.rejects(withConsoleCredentials.send(new ListAccountsCommand({})), { name: 'UnrecognizedClientException' });
 });
 
 test('password guessing is cut short: after 10 failures, attempts are refused for 15 minutes', async (t) => {
@@ -161,7 +171,7 @@ test('password guessing is cut short: after 10 failures, attempts are refused fo
 test('a session ends at its expiry', async (t) => {
   const s = await server();
   t.after(() => s.close());
-  const sessions = new Sessions(s.server.context.store, s.server.context.box);
+  const sessions = new Sessions(s.server.context.store, s.server.context.box, async () => undefined);
   const identity = { accountId: ACCOUNT_ID, type: 'Root' as const, mfaUsed: false };
   const creds = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret' };
   const old = await sessions.create(identity, creds, new Date(Date.now() - 13 * 3600_000));

@@ -43,7 +43,7 @@ class ConsoleRefusal extends Error {
 export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
   const { context, pipeline } = opts;
   const assets = loadAssets();
-  const sessions = new Sessions(context.store, context.box);
+  const sessions = new Sessions(context.store, context.box, (tx, accessKeyId) => context.credentials.revokeSession(tx, accessKeyId));
   const api = new ConsoleApi(pipeline, {
     chime: { service: chime, allowed: CHIME_OPERATIONS },
     cloudtrail: { service: cloudtrail, targetPrefix: 'CloudTrail_20131101', allowed: CLOUDTRAIL_OPERATIONS },

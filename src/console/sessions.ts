@@ -2,7 +2,7 @@
 // its SHA-256, the signed-in identity, a CSRF token and the session's sealed API credentials.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../iam/secret-box.ts';
-import type { Store } from '../storage/store.ts';
+import type { Store, Tx } from '../storage/store.ts';
 
 export const SESSION_COOKIE = 'ot_session';
 /** Before sign-in: the double-submit token that protects the sign-in form itself. */
@@ -44,6 +44,8 @@ export class Sessions {
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
+    /** Ends the session's API credentials with it. */
+    private readonly revoke: (tx: Tx, accessKeyId: string) => Promise<void>,
   ) {}
 
   /** Starts a session; returns the cookie token (never stored). */
@@ -82,8 +84,14 @@ export class Sessions {
     };
   }
 
+  /** Signs out: the session and the credentials the console signed its calls with end together. */
   async end(token: string | undefined): Promise<void> {
-    if (token) await this.store.write((tx) => tx.docs.delete(keyOf(token)));
+    if (!token) return;
+    await this.store.write(async (tx) => {
+      const doc = await tx.docs.get<SessionDoc>(keyOf(token));
+      await tx.docs.delete(keyOf(token));
+      if (doc) await this.revoke(tx, doc.credentials.accessKeyId);
+    });
   }
 }
 

@@ -97,6 +97,11 @@ export class Credentials {
     await tx.docs.put<AccessKeyDoc>({ collection: KEYS, partition: GLOBAL, id: doc.accessKeyId }, doc, doc.accountId);
   }
 
+  /** Temporary credentials stop working now (a console sign-out), whatever their expiration. */
+  async revokeSession(tx: Tx, accessKeyId: string): Promise<void> {
+    await tx.docs.delete({ collection: SESSIONS, partition: GLOBAL, id: accessKeyId });
+  }
+
   async deleteAccessKey(tx: Tx, accessKeyId: string): Promise<void> {
     await tx.docs.delete({ collection: KEYS, partition: GLOBAL, id: accessKeyId });
   }

@@ -26,6 +26,7 @@ import { spawnSync } from 'node:child_process';
 import { FolderBucket } from '../src/buckets/folder.ts';
 import { loadConfig } from '../src/config.ts';
 import { ACCOUNT_ID, aws, startServer, tempDir } from './helpers/server.ts';
+import { allow, destroyClients, userWithKey } from './helpers/identity.ts';
 
 async function setup(t: { after(fn: () => Promise<void>): void }) {
   const dataDir = tempDir();
@@ -251,4 +252,47 @@ test('opentrail bucket create makes a folder bucket trails can use; S3 settings 
     forcePathStyle: true,
   });
   assert.equal(loadConfig({}, {}).deliveryIntervalSeconds, 5);
+});
+
+test('IAM policies name trails by ARN: a Deny on one trail protects it, by name, by ARN and from another region', async (t) => {
+  const { s, east } = await setup(t);
+  t.after(() => destroyClients());
+  await east.send(new CreateTrailCommand({ Name: 'protected', S3BucketName: 'trail-logs', IsMultiRegionTrail: true }));
+  await east.send(new CreateTrailCommand({ Name: 'other', S3BucketName: 'trail-logs' }));
+  const creds = await userWithKey(s, 'operator', {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'cloudtrail:*', Resource: '*' },
+      { Effect: 'Deny', Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:RemoveTags'], Resource: arn('us-east-1', 'protected') },
+    ],
+  });
+  const operator = s.cloudtrail({ credentials: creds });
+  const operatorWest = s.cloudtrail({ credentials: creds, region: 'us-west-2' });
+  const denied = /is not authorized to perform: cloudtrail:\w+ on resource: arn:aws:cloudtrail:us-east-1:\d+:trail\/protected/;
+  for (const Name of ['protected', arn('us-east-1', 'protected')]) {
+    await rejects(operator.send(new StopLoggingCommand({ Name })), 'AccessDeniedException', denied);
+    await rejects(operator.send(new DeleteTrailCommand({ Name })), 'AccessDeniedException', denied);
+    await rejects(operator.send(new UpdateTrailCommand({ Name, S3KeyPrefix: 'elsewhere' })), 'AccessDeniedException', denied);
+  }
+  await rejects(operator.send(new PutEventSelectorsCommand({ TrailName: 'protected', EventSelectors: [{ ReadWriteType: 'WriteOnly' }] })), 'AccessDeniedException', denied);
+  await rejects(operator.send(new RemoveTagsCommand({ ResourceId: arn('us-east-1', 'protected'), TagsList: [{ Key: 'k' }] })), 'AccessDeniedException', denied);
+  // From a shadow region the trail is still its home region's ARN.
+  await rejects(operatorWest.send(new StopLoggingCommand({ Name: 'protected' })), 'AccessDeniedException', denied);
+  // Everything else is allowed, on this trail and on the other.
+  assert.equal((await operator.send(new GetTrailStatusCommand({ Name: 'protected' }))).IsLogging, false);
+  await operator.send(new StopLoggingCommand({ Name: 'other' }));
+  await operator.send(new DeleteTrailCommand({ Name: 'other' }));
+  assert.equal((await east.send(new GetTrailCommand({ Name: 'protected' }))).Trail?.S3KeyPrefix, undefined);
+});
+
+test('IAM policies name trails by ARN: an Allow on one trail reaches only that trail', async (t) => {
+  const { s, east } = await setup(t);
+  t.after(() => destroyClients());
+  for (const Name of ['mine', 'theirs']) await east.send(new CreateTrailCommand({ Name, S3BucketName: 'trail-logs' }));
+  const creds = await userWithKey(s, 'reader', allow(['cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus'], arn('us-east-1', 'mine')));
+  const reader = s.cloudtrail({ credentials: creds });
+  assert.equal((await reader.send(new GetTrailCommand({ Name: 'mine' }))).Trail?.Name, 'mine');
+  await reader.send(new GetTrailStatusCommand({ Name: arn('us-east-1', 'mine') }));
+  await rejects(reader.send(new GetTrailCommand({ Name: 'theirs' })), 'AccessDeniedException', /on resource: arn:aws:cloudtrail:us-east-1:\d+:trail\/theirs/);
+  await rejects(reader.send(new DescribeTrailsCommand({})), 'AccessDeniedException');
 });

@@ -8,7 +8,7 @@ import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { InvalidParameterCombinationException } from './errors.ts';
 import { TrailNameOrArn, trailResource } from './shapes.ts';
-import { arnOf } from './trails.ts';
+import { arnOf, trailPolicyArn } from './trails.ts';
 
 const values = list(string({ min: 1, max: 2048 }), { min: 1 });
 const AdvancedEventSelector = structure({
@@ -65,6 +65,7 @@ export const PutEventSelectors = defineOperation<PutEventSelectorsRequest, PutEv
     return { TrailARN: trail.TrailARN, AdvancedEventSelectors: input.AdvancedEventSelectors };
   },
   lookupResources: resource,
+  resourceArn: (input, ctx) => trailPolicyArn(ctx, input.TrailName),
 });
 
 export const GetEventSelectors = defineOperation<GetEventSelectorsRequest, GetEventSelectorsResponse>({
@@ -78,4 +79,5 @@ export const GetEventSelectors = defineOperation<GetEventSelectorsRequest, GetEv
     return { TrailARN: trail.TrailARN, EventSelectors: trail.EventSelectors ?? DEFAULT_SELECTORS };
   },
   lookupResources: resource,
+  resourceArn: (input, ctx) => trailPolicyArn(ctx, input.TrailName),
 });

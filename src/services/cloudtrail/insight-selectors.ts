@@ -9,7 +9,7 @@ import { defineOperation } from '../service.ts';
 import type { OperationContext } from '../service.ts';
 import { InsightNotEnabledException, InvalidInsightSelectorsException, InvalidParameterCombinationException } from './errors.ts';
 import { trailResource } from './shapes.ts';
-import { arnOf } from './trails.ts';
+import { arnOf, trailPolicyArn } from './trails.ts';
 
 const InsightSelector = structure({
   InsightType: string({ enum: ['ApiCallRateInsight', 'ApiErrorRateInsight'] }),
@@ -46,6 +46,7 @@ export const PutInsightSelectors = defineOperation<PutInsightSelectorsRequest, P
     return { TrailARN: trail.TrailARN, InsightSelectors: selectors };
   },
   lookupResources: resource,
+  resourceArn: (input, ctx) => trailPolicyArn(ctx, input.TrailName),
 });
 
 export const GetInsightSelectors = defineOperation<GetInsightSelectorsRequest, GetInsightSelectorsResponse>({
@@ -61,4 +62,5 @@ export const GetInsightSelectors = defineOperation<GetInsightSelectorsRequest, G
     return { TrailARN: trail.TrailARN, InsightSelectors: trail.InsightSelectors };
   },
   lookupResources: resource,
+  resourceArn: (input, ctx) => trailPolicyArn(ctx, input.TrailName),
 });

@@ -5,6 +5,7 @@ import { allTrails, putTrail } from '../../trails/model.ts';
 import type { TrailDoc } from '../../trails/model.ts';
 import { assertHomeRegion, parseTrailArn } from '../../trails/resolve.ts';
 import { defineOperation } from '../service.ts';
+import { trailPolicyArn } from './trails.ts';
 import type { OperationContext } from '../service.ts';
 import { InvalidTagParameterException, ResourceNotFoundException, TagsLimitExceededException } from './errors.ts';
 import { Tag, TagsList, trailResource } from './shapes.ts';
@@ -44,6 +45,7 @@ export const AddTags = defineOperation<AddTagsRequest, AddTagsResponse>({
       return [...tags.values()];
     }),
   lookupResources: (input) => trailResource(input.ResourceId),
+  resourceArn: (input, ctx) => trailPolicyArn(ctx, input.ResourceId),
 });
 
 export const RemoveTags = defineOperation<RemoveTagsRequest, RemoveTagsResponse>({
@@ -56,6 +58,7 @@ export const RemoveTags = defineOperation<RemoveTagsRequest, RemoveTagsResponse>
       return current.filter((t) => !drop.has(t.Key));
     }),
   lookupResources: (input) => trailResource(input.ResourceId),
+  resourceArn: (input, ctx) => trailPolicyArn(ctx, input.ResourceId),
 });
 
 export const ListTags = defineOperation<ListTagsRequest, ListTagsResponse>({

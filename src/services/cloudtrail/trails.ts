@@ -45,6 +45,18 @@ export const arnOf = (ctx: OperationContext, nameOrArn: string | undefined) =>
   nameOrArn === undefined ? undefined : isArn(nameOrArn) ? nameOrArn : trailArn(ctx.region, ctx.accountId, nameOrArn);
 const named = (input: { Name?: string }, _output: unknown, ctx: OperationContext) => trailResource(arnOf(ctx, input.Name));
 
+/**
+ * The resource IAM policies see for a call on a trail: the trail's own ARN (its home region's,
+ * also from a shadow region), or, for a trail not found, the ARN the name has here.
+ */
+export async function trailPolicyArn(ctx: OperationContext, nameOrArn: string | undefined): Promise<string> {
+  if (nameOrArn === undefined) return '*';
+  // A malformed name is refused by the handler, after the policy check.
+  const trail = await findTrail(ctx.tx, ctx.accountId, ctx.region, nameOrArn).catch(() => undefined);
+  return trail?.TrailARN ?? arnOf(ctx, nameOrArn)!;
+}
+const namedForPolicy = (input: { Name?: string }, ctx: OperationContext) => trailPolicyArn(ctx, input.Name);
+
 const destination = {
   S3BucketName: string(),
   S3KeyPrefix: string(),
@@ -128,6 +140,7 @@ export const CreateTrail = defineOperation<CreateTrailRequest, CreateTrailRespon
     return trailResponse(trail);
   },
   lookupResources: (input, output, ctx) => trailResource(output?.TrailARN ?? arnOf(ctx, input.Name)),
+  resourceArn: (input, ctx) => arnOf(ctx, input.Name) ?? '*',
 });
 
 export const UpdateTrail = defineOperation<UpdateTrailRequest, UpdateTrailResponse>({
@@ -157,6 +170,7 @@ export const UpdateTrail = defineOperation<UpdateTrailRequest, UpdateTrailRespon
     return trailResponse(trail);
   },
   lookupResources: named,
+  resourceArn: namedForPolicy,
 });
 
 export const DeleteTrail = defineOperation<DeleteTrailRequest, DeleteTrailResponse>({
@@ -170,6 +184,7 @@ export const DeleteTrail = defineOperation<DeleteTrailRequest, DeleteTrailRespon
     return {};
   },
   lookupResources: named,
+  resourceArn: namedForPolicy,
 });
 
 export const GetTrail = defineOperation<GetTrailRequest, GetTrailResponse>({
@@ -181,6 +196,7 @@ export const GetTrail = defineOperation<GetTrailRequest, GetTrailResponse>({
     return { Trail: trailView(await requireTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!)) };
   },
   lookupResources: named,
+  resourceArn: namedForPolicy,
 });
 
 export const DescribeTrails = defineOperation<DescribeTrailsRequest, DescribeTrailsResponse>({
@@ -264,6 +280,7 @@ export const GetTrailStatus = defineOperation<GetTrailStatusRequest, GetTrailSta
     return out;
   },
   lookupResources: named,
+  resourceArn: namedForPolicy,
 });
 
 export const StartLogging = defineOperation<StartLoggingRequest, StartLoggingResponse>({
@@ -277,6 +294,7 @@ export const StartLogging = defineOperation<StartLoggingRequest, StartLoggingRes
     return {};
   },
   lookupResources: named,
+  resourceArn: namedForPolicy,
 });
 
 export const StopLogging = defineOperation<StopLoggingRequest, StopLoggingResponse>({
@@ -292,4 +310,5 @@ export const StopLogging = defineOperation<StopLoggingRequest, StopLoggingRespon
     return {};
   },
   lookupResources: named,
+  resourceArn: namedForPolicy,
 });

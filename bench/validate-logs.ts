@@ -9,7 +9,7 @@
 // - large files: BENCH_VALIDATE_EVENTS (default 600,000) events written straight into the journal,
 //   delivered as ~10,000-event log files in one region.
 // Times are wall times of whole commands, process start included, median of BENCH_VALIDATE_ROUNDS
-// rounds that alternate the two validators.
+// rounds that alternate the two validators, once the server is idle.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +101,17 @@ async function stopAndSettle(client: CloudTrailClient, trail: string): Promise<D
   }
 }
 
+/** Waits until the server is idle (under 5% of a core for a second): right after a fill it indexes the journal for a while, and validators timed meanwhile would share the cores with that. */
+async function idle(server: BenchServer, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const before = await server.cpu();
+    await sleep(1000);
+    if ((await server.cpu()) - before < 50_000) break;
+  }
+  log(`server idle after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
 /** Log files (count, gzipped MB) and digests in the bucket, per region. */
 async function contents(s3: S3rverHandle, regions: string[]): Promise<string> {
   const parts: string[] = [];
@@ -155,6 +166,7 @@ export async function prepareMultiRegion(log: (line: string) => void): Promise<P
   const end = await stopAndSettle(set.client(), trail);
   const describe = `multi-region trail, ${calls} live API calls over ${SECONDS} s in ${regions.length} regions (${regions.map((r) => `${r} ${REGION_RATES[r]}/s`).join(', ')}): ${await contents(set.s3, regions)}`;
   log(describe);
+  await idle(set.server, log);
   return prepared(set, set.server, trail, regions, end, describe);
 }
 
@@ -187,6 +199,7 @@ export async function prepareLargeFiles(log: (line: string) => void): Promise<Pr
   const end = await stopAndSettle(client, trail);
   const describe = `${EVENTS} events in one region: ${await contents(set.s3, ['us-east-1'])}`;
   log(describe);
+  await idle(server, log);
   return prepared(set, server, trail, ['us-east-1'], end, describe);
 }
 

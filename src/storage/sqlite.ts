@@ -81,11 +81,7 @@ class DocCache {
 
   static id = (key: DocKey) => `${key.collection}\u0000${key.partition}\u0000${key.id}`;
 
-  /**
-   * Forgets everything when another connection committed since the last look. Asking costs a
-   * few µs, so it is asked when the writer begins a transaction and, outside one, on each read:
-   * while the writer's transaction is open, no other connection can commit.
-   */
+  /** Forgets everything when another connection committed since the last look (a few µs to ask). */
   checkOthers(): void {
     const version = this.dataVersion.get();
     if (version !== this.seenVersion) {
@@ -94,8 +90,21 @@ class DocCache {
     }
   }
 
+  /**
+   * Asked when the writer begins a transaction (while it is open, no other connection can
+   * commit) and once per turn of the event loop for the reads outside one: the reads of one turn
+   * see the documents as of its first read.
+   */
+  private checkedThisTurn = false;
+  private checkOncePerTurn(): void {
+    if (this.checkedThisTurn || this.writer.inTransaction) return;
+    this.checkedThisTurn = true;
+    setImmediate(() => (this.checkedThisTurn = false));
+    this.checkOthers();
+  }
+
   read(key: DocKey, load: () => string | undefined): string | undefined {
-    if (!this.writer.inTransaction) this.checkOthers();
+    this.checkOncePerTurn();
     const id = DocCache.id(key);
     let body = this.docs.get(id);
     if (body === undefined) {

@@ -3,6 +3,8 @@
 // would answer: keys in order across pages, awkward characters, metadata, missing keys and buckets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { BucketError } from '../src/buckets/bucket.ts';
 import { S3Reader } from '../src/integrity/s3-reader.ts';
@@ -45,4 +47,19 @@ test('S3Reader lists every page, reads objects with their metadata, and reports 
   assert.equal(await bucket.get('logs/missing.json.gz'), undefined);
   await assert.rejects(reader.bucket('no-such-bucket').get('x'), (e: unknown) => e instanceof BucketError && e.code === 'NoSuchBucket');
   await assert.rejects(reader.bucket('no-such-bucket').list(''), (e: unknown) => e instanceof BucketError && e.code === 'NoSuchBucket');
+});
+
+test('an S3 endpoint with a path of its own keeps it, as the SDK does', async (t) => {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url ?? '');
+    res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code></Error>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const { port } = server.address() as AddressInfo;
+  const reader = new S3Reader(`http://127.0.0.1:${port}/s3-behind-a-proxy/`, 'us-east-1', { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, 1);
+  t.after(() => reader.close());
+  assert.equal(await reader.bucket('reader').get('AWSLogs/x y.json.gz'), undefined);
+  assert.deepEqual(seen, ['/s3-behind-a-proxy/reader/AWSLogs/x%20y.json.gz']);
 });

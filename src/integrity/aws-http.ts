@@ -56,9 +56,10 @@ export class AwsHttp {
     return this.url.origin;
   }
 
-  /** One signed request; `path` is already URI-encoded. */
-  async request(method: string, path: string, opts: { query?: Record<string, string>; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
-    const { hostname, port, protocol, host } = this.url;
+  /** One signed request; `path` is already URI-encoded, and goes under the endpoint's own path (as the SDK sends it). */
+  async request(method: string, relativePath: string, opts: { query?: Record<string, string>; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+    const { hostname, port, protocol, host, pathname } = this.url;
+    const path = pathname.replace(/\/$/, '') + relativePath;
     const query = opts.query ?? {};
     const signed = await this.signer.sign({ method, protocol, hostname, port: port ? Number(port) : undefined, path, query, headers: { ...opts.headers, host }, body: opts.body });
     const search = new URLSearchParams(query).toString().replace(/\+/g, '%20');

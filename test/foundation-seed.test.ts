@@ -17,7 +17,7 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailClient, Event, LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 import { ACCOUNT_ID, aws, ROOT, startServer } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
-import { captureUserAgents, isoSeconds, lookupAll, recordOf, UUID } from './helpers/records.ts';
+import { captureUserAgents, EVENT_ID, eventIdTime, isoSeconds, lookupAll, recordOf, UUID } from './helpers/records.ts';
 
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 const EMAILS = ['ann.seed@example.com', 'bob.seed@example.com'];
@@ -139,7 +139,8 @@ describe('seed scenario', () => {
     assert.equal(record.userAgent, call.userAgent);
     assert.equal(record.requestID, call.requestId);
     assert.match(record.requestID, UUID);
-    assert.match(record.eventID, UUID);
+    assert.match(record.eventID, EVENT_ID);
+    assert.ok(eventIdTime(record.eventID) >= started && eventIdTime(record.eventID) <= Date.now(), 'the event id begins with the time it was made');
     assert.equal(record.readOnly, readOnly);
     assert.equal(record.eventType, 'AwsApiCall');
     assert.equal(record.managementEvent, true);

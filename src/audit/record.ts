@@ -1,6 +1,6 @@
 // The one place where CloudTrail records are built. The pipeline calls it for every call of
 // every service, successful or not; no handler writes its own record.
-import { randomUUID } from 'node:crypto';
+import { newEventId } from './event-id.ts';
 import type { Principal } from '../iam/principal.ts';
 import type { TlsInfo } from '../aws/request.ts';
 import type { EventCategory, JournalEntry, LookupResource } from '../storage/store.ts';
@@ -95,7 +95,7 @@ function serialize(f: CallFacts, eventId: string): { record: Record<string, unkn
 
 /** The record and the values Event history indexes, ready for the journal. */
 export function journalEntry(f: CallFacts): JournalEntry {
-  const eventId = randomUUID();
+  const eventId = newEventId();
   const { record, json } = serialize(f, eventId);
   const identity = record.userIdentity as { accessKeyId?: string };
   return {

@@ -34,4 +34,7 @@ export function captureUserAgents(client: { middlewareStack: { add: Function } }
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Event ids are UUIDv7: the time in milliseconds, then random bits. */
+export const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const eventIdTime = (eventId: string) => parseInt(eventId.slice(0, 8) + eventId.slice(9, 13), 16);
 export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');

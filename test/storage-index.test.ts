@@ -1,0 +1,108 @@
+// The embedded store's Event history index: what the indexer derives in SQL must be exactly what
+// lookupKeys (journal-index.ts) derives in TypeScript, which the unindexed tail and PostgreSQL use.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../src/storage/sqlite.ts';
+import { indexFileOf } from '../src/storage/sqlite-index.ts';
+import { lookupKeys } from '../src/storage/journal-index.ts';
+import { eventIdKey, newEventId } from '../src/audit/event-id.ts';
+import type { JournalEntry } from '../src/storage/store.ts';
+import { tempDir } from './helpers/server.ts';
+
+function entry(over: Partial<JournalEntry>): JournalEntry {
+  const eventId = over.eventId ?? newEventId();
+  return {
+    accountId: '123456789012',
+    region: 'us-east-1',
+    eventId,
+    eventTime: new Date('2026-11-20T10:00:00Z'),
+    eventName: 'CreateAccount',
+    eventSource: 'chime.amazonaws.com',
+    readOnly: false,
+    category: 'Management',
+    resources: [],
+    record: JSON.stringify({ eventID: eventId }),
+    ...over,
+  };
+}
+
+const ENTRIES: JournalEntry[] = [
+  entry({ username: 'root', accessKeyId: 'AKIAROOT', resources: [{ type: 'AWS::Chime::Account', name: 'acct-1' }] }),
+  entry({ readOnly: true, eventName: 'GetAccount', username: 'alice', resources: [] }),
+  // No username or access key (an AWS service's call), and empty ones.
+  entry({ username: undefined, accessKeyId: undefined, eventSource: 'sts.amazonaws.com' }),
+  entry({ username: '', accessKeyId: '' }),
+  // Several resources, one type twice, a name equal to a type, a resource repeated.
+  entry({
+    resources: [
+      { type: 'AWS::Chime::Account', name: 'acct-2' },
+      { type: 'AWS::Chime::User', name: 'user-1' },
+      { type: 'AWS::Chime::User', name: 'AWS::Chime::User' },
+      { type: 'AWS::Chime::Account', name: 'acct-2' },
+    ],
+  }),
+  // Hostile and unusual strings are values like any other.
+  entry({ username: "o'brien\"; DROP TABLE lookup_keys; --", resources: [{ type: 'AWS::S3::Object', name: 'ünïcødé/😀/\u0000nul' }] }),
+  // Other regions, categories and accounts are other keys.
+  entry({ region: 'eu-west-1', category: 'Insight', accountId: '210987654321', username: 'root' }),
+  // Event ids of older journals (v4) and strings that are not UUIDs.
+  entry({ eventId: randomUUID() }),
+  entry({ eventId: 'not-a-uuid' }),
+];
+
+test('sqlite index: the rows the indexer derives in SQL are the keys lookupKeys derives, and each finds its event', async () => {
+  const file = join(tempDir(), 'db.sqlite');
+  const store = new SqliteStore(file);
+  try {
+    const seqs = await store.write(async (tx) => {
+      const out: number[] = [];
+      for (const e of ENTRIES) out.push(await tx.journal.append(e));
+      return out;
+    });
+    await store.indexAll();
+    const ix = new Database(indexFileOf(file), { readonly: true });
+    try {
+      const rows = ix
+        .prepare('SELECT k.seq, l.account_id, l.region, l.category, l.attr, l.value FROM event_keys k JOIN lookup_keys l ON l.id = k.key_id ORDER BY k.seq, l.attr, l.value')
+        .all() as { seq: number; account_id: string; region: string; category: string; attr: string; value: string }[];
+      const expected = ENTRIES.flatMap((e, i) =>
+        lookupKeys(e)
+          .filter(([attr]) => attr !== 'EventId')
+          .map(([attr, value]) => ({ seq: seqs[i], account_id: e.accountId, region: e.region, category: e.category, attr, value })),
+      ).sort((a, b) => a.seq - b.seq || (a.attr < b.attr ? -1 : a.attr > b.attr ? 1 : 0) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      assert.deepEqual(rows, expected);
+      const ids = ix.prepare('SELECT hash, seq FROM event_ids ORDER BY seq').all();
+      assert.deepEqual(ids, ENTRIES.map((e, i) => ({ hash: eventIdKey(e.eventId), seq: seqs[i] })));
+    } finally {
+      ix.close();
+    }
+    // Through the index (the tail is empty now), every key of every entry finds it.
+    for (const e of ENTRIES) {
+      for (const [key, value] of lookupKeys(e).filter(([attr]) => attr !== '*')) {
+        const found = await store.read((tx) =>
+          tx.journal.lookup({ accountId: e.accountId, region: e.region, category: e.category, attribute: { key: key as never, value }, startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 50 }),
+        );
+        assert.ok(found.some((f) => f.eventId === e.eventId), `${key}=${value} finds its event`);
+        if (key === 'EventId') assert.equal(found.length, 1);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('event ids are UUIDv7: made later, they sort later, and so does their index key', () => {
+  const t = Date.parse('2026-11-24T04:00:00.000Z');
+  const ids = [0, 1, 2, 1000, 86_400_000].map((d) => newEventId(t + d));
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(parseInt(ids[0].slice(0, 8) + ids[0].slice(9, 13), 16), t);
+  assert.deepEqual([...ids].sort(), ids);
+  const keys = ids.map(eventIdKey);
+  for (let i = 1; i < keys.length; i++) assert.ok(keys[i] > keys[i - 1], 'index keys follow time');
+  assert.ok(keys.every(Number.isSafeInteger));
+  assert.notEqual(newEventId(t), newEventId(t), 'ids made in the same millisecond differ');
+  assert.ok(Number.isSafeInteger(eventIdKey('not-a-uuid')) && Number.isSafeInteger(eventIdKey(randomUUID())));
+});

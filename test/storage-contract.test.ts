@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { SqliteStore } from '../src/storage/sqlite.ts';
+import { indexFileOf } from '../src/storage/sqlite-index.ts';
 import { PostgresStore } from '../src/storage/postgres.ts';
 import type { JournalEntry, Store } from '../src/storage/store.ts';
 import { tempDir } from './helpers/server.ts';
@@ -29,14 +32,49 @@ function entry(over: Partial<JournalEntry> = {}): JournalEntry {
   };
 }
 
-const backends: [string, () => Promise<{ store: Store; cleanup(): Promise<void> }>][] = [
-  ['sqlite', async () => ({ store: new SqliteStore(join(tempDir(), 'db.sqlite')), cleanup: async () => undefined })],
+interface Backend {
+  store: Store;
+  /** Rows of Event history's index whose event is no longer in the journal. */
+  orphanIndexRows(): Promise<number>;
+  cleanup(): Promise<void>;
+}
+
+const backends: [string, () => Promise<Backend>][] = [
+  [
+    'sqlite',
+    async () => {
+      const file = join(tempDir(), 'db.sqlite');
+      const store = new SqliteStore(file);
+      const orphanIndexRows = async () => {
+        await store.indexAll();
+        const db = new Database(indexFileOf(file), { readonly: true });
+        try {
+          db.prepare('ATTACH DATABASE ? AS j').run(file);
+          const gone = (t: string) => `SELECT count(*) FROM ${t} WHERE NOT EXISTS (SELECT 1 FROM j.events e WHERE e.seq = ${t}.seq)`;
+          return (db.prepare(gone('event_keys')).pluck().get() as number) + (db.prepare(gone('event_ids')).pluck().get() as number);
+        } finally {
+          db.close();
+        }
+      };
+      return { store, orphanIndexRows, cleanup: async () => undefined };
+    },
+  ],
   [
     'postgres',
     async () => {
       const db = await createTestDatabase();
       const store = await PostgresStore.open(db.url);
-      return { store, cleanup: () => db.drop() };
+      const orphanIndexRows = async () => {
+        const c = new pg.Client({ connectionString: db.url });
+        await c.connect();
+        try {
+          const r = await c.query('SELECT count(*)::int AS n FROM event_keys k WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.seq = k.seq)');
+          return r.rows[0].n as number;
+        } finally {
+          await c.end();
+        }
+      };
+      return { store, orphanIndexRows, cleanup: () => db.drop() };
     },
   ],
 ];
@@ -44,8 +82,9 @@ const backends: [string, () => Promise<{ store: Store; cleanup(): Promise<void> 
 for (const [name, open] of backends) {
   describe(`${name} store`, () => {
     let store: Store;
+    let orphanIndexRows: () => Promise<number>;
     let cleanup: () => Promise<void>;
-    before(async () => ({ store, cleanup } = await open()));
+    before(async () => ({ store, orphanIndexRows, cleanup } = await open()));
     after(async () => {
       await store.close();
       await cleanup();
@@ -195,6 +234,34 @@ for (const [name, open] of backends) {
         );
       assert.deepEqual((await lookup()).map((e) => e.eventId), [fresh.eventId]);
       assert.deepEqual((await lookup({ key: 'EventId', value: fresh.eventId })).map((e) => e.eventId), [fresh.eventId]);
+    });
+
+    test('a purge with a limit deletes that many expired events, the oldest first, and their index rows', async () => {
+      const accountId = '345678901234';
+      const base = Date.parse('2026-03-01T00:00:00Z');
+      const old = Array.from({ length: 10 }, (_, i) => entry({ accountId, eventTime: new Date(base + i * 1000), resources: [{ type: 'AWS::Chime::User', name: `purged-${i}` }] }));
+      const recent = entry({ accountId, eventTime: new Date(base + 3600_000) });
+      // Appended newest first: the oldest are the last sequence numbers, so "oldest" means by time.
+      await store.write(async (tx) => {
+        for (const e of [...old].reverse()) await tx.journal.append(e);
+        await tx.journal.append(recent);
+      });
+      // Events of the tests before, older than these, would be purged first.
+      await store.write((tx) => tx.journal.purge(new Date(base)));
+      await (store as { indexAll?: () => Promise<void> }).indexAll?.();
+      const left = async () =>
+        (
+          await store.read((tx) =>
+            tx.journal.lookup({ accountId, region: 'us-east-1', category: 'Management', startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 100 }),
+          )
+        ).map((e) => e.eventId);
+      const cutoff = new Date(base + 1800_000);
+      assert.equal(await store.write((tx) => tx.journal.purge(cutoff, undefined, 4)), 4);
+      assert.deepEqual(await left(), [recent, ...old.slice(4).reverse()].map((e) => e.eventId));
+      assert.equal(await orphanIndexRows(), 0, 'the index rows of purged events are deleted');
+      assert.equal(await store.write((tx) => tx.journal.purge(cutoff, undefined, 100)), 6);
+      assert.deepEqual(await left(), [recent.eventId]);
+      assert.equal(await orphanIndexRows(), 0);
     });
   });
 }

@@ -1,9 +1,13 @@
 // Event history keeps `retentionDays` of events; older ones are purged at start and hourly, except
-// those some trail has yet to deliver: the journal never drops an undelivered event.
+// those some trail has yet to deliver: the journal never drops an undelivered event. A purge runs
+// in batches, each its own write: the calls recorded meanwhile wait for one batch, not for the
+// whole purge (days of events after a long stop or a shorter retention).
 import type { Store } from '../storage/store.ts';
 import { firstUndelivered } from '../trails/delivery-state.ts';
 
 const HOUR = 3600_000;
+/** Events deleted per write: a few milliseconds of the embedded store's writer. */
+const BATCH = 2000;
 
 export class RetentionJob {
   private timer?: NodeJS.Timeout;
@@ -11,6 +15,7 @@ export class RetentionJob {
     private readonly store: Store,
     private readonly retentionDays: number,
     private readonly log: (m: string) => void = (m) => console.error(m),
+    private readonly batch = BATCH,
   ) {}
 
   cutoff(now = new Date()): Date {
@@ -18,7 +23,13 @@ export class RetentionJob {
   }
 
   async runOnce(now = new Date()): Promise<number> {
-    return this.store.write(async (tx) => tx.journal.purge(this.cutoff(now), await firstUndelivered(tx)));
+    const cutoff = this.cutoff(now);
+    let purged = 0;
+    for (;;) {
+      const n = await this.store.write(async (tx) => tx.journal.purge(cutoff, await firstUndelivered(tx), this.batch));
+      purged += n;
+      if (n < this.batch) return purged;
+    }
   }
 
   start(): void {

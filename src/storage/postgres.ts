@@ -4,7 +4,7 @@
 // what lets a reader follow the journal with a cursor without ever skipping an event.
 import pg from 'pg';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
-import { lookupKeys, rowToEvent } from './journal-index.ts';
+import { lookupKeys, rowLookupKeys, rowToEvent } from './journal-index.ts';
 import type { EventRow } from './journal-index.ts';
 
 const SCHEMA = `
@@ -167,16 +167,29 @@ class PgJournal implements Journal {
     const r = await this.db.query('SELECT coalesce(max(seq), 0) AS seq FROM events');
     return Number(r.rows[0].seq);
   }
-  async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER): Promise<number> {
-    const t = Math.floor(cutoff.getTime() / 1000);
-    await this.db.query(
-      `DELETE FROM event_keys k USING events e
-       WHERE e.event_time < $1 AND e.seq < $2 AND k.seq = e.seq AND k.account_id = e.account_id AND k.region = e.region
-         AND k.category = e.category AND k.event_time = e.event_time`,
-      [t, keepFrom],
+  async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER, limit = Infinity): Promise<number> {
+    const gone = await this.db.query(
+      `DELETE FROM events WHERE seq IN (
+         SELECT seq FROM events WHERE event_time < $1 AND seq < $2 ORDER BY event_time, seq LIMIT $3)
+       RETURNING seq, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources`,
+      [Math.floor(cutoff.getTime() / 1000), keepFrom, Number.isFinite(limit) ? limit : null],
     );
-    const r = await this.db.query('DELETE FROM events WHERE event_time < $1 AND seq < $2', [t, keepFrom]);
-    return r.rowCount ?? 0;
+    // Their index rows, by the whole primary key the append wrote them under: the table is
+    // ordered by key, so rows found by event would mean reading all of it.
+    const columns: unknown[][] = [[], [], [], [], [], [], []];
+    for (const row of gone.rows as Omit<EventRow, 'record'>[]) {
+      for (const [attr, value] of rowLookupKeys(row)) {
+        [row.account_id, row.region, row.category, attr, value, row.event_time, row.seq].forEach((v, i) => columns[i].push(v));
+      }
+    }
+    if (columns[0].length) {
+      await this.db.query(
+        `DELETE FROM event_keys WHERE (account_id, region, category, attr, value, event_time, seq) IN (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[]))`,
+        columns,
+      );
+    }
+    return gone.rowCount ?? 0;
   }
 }
 

@@ -163,7 +163,13 @@ export class EventIndexer {
     this.clearKeys = this.db.prepare('DELETE FROM temp.event_lookup_keys');
     // Rows whose event the retention purge deleted from the journal.
     const gone = (table: string) => `NOT EXISTS (SELECT 1 FROM j.events e WHERE e.seq = ${table}.seq)`;
-    this.purgeKeys = this.db.prepare(`DELETE FROM event_keys WHERE event_time <= ? AND ${gone('event_keys')}`);
+    // Key by key, over the range of rows up to that time: the primary key starts with the key, so
+    // a plain time condition would read the whole table.
+    this.purgeKeys = this.db.prepare(
+      `DELETE FROM event_keys WHERE (key_id, event_time, seq) IN (
+         SELECT event_keys.key_id, event_keys.event_time, event_keys.seq FROM lookup_keys k CROSS JOIN event_keys ON event_keys.key_id = k.id AND event_keys.event_time <= ?
+         WHERE ${gone('event_keys')})`,
+    );
     this.purgeEventIds = this.db.prepare(`DELETE FROM event_ids WHERE ${gone('event_ids')}`);
     // An index ahead of its journal (a journal restored from a backup) indexes another history.
     if ((this.indexedSeq.get() as number) > (this.lastSeq.get() as number)) this.reset();

@@ -21,17 +21,30 @@ const CHUNK = 5000;
  * call than every 500 ms.
  */
 const CHECKPOINT_MS = 500;
+/**
+ * Rows of purged events are deleted at most this often: finding the event ids whose event is
+ * gone reads all of them (~1 s for a million), and retention purges in many small batches.
+ */
+const PURGE_MS = 60_000;
 
 const { indexFile, journalFile } = workerData.data as { indexFile: string; journalFile: string };
 const indexer = new EventIndexer(indexFile, journalFile);
 const port = parentPort!;
 let timer: NodeJS.Timeout | undefined;
 let lastCheckpoint = 0;
+/** The newest event time purged from the journal whose index rows are still here (epoch seconds). */
+let purgePending: number | undefined;
+let lastPurge = 0;
 
 const reply = (m: IndexerReply) => port.postMessage(m);
 
-/** Indexes one chunk; true when the index has caught up with the journal. */
-function step(): boolean {
+/** Indexes one chunk (and purges when due, or `purgeNow`); true when the index has caught up with the journal. */
+function step(purgeNow = false): boolean {
+  if (purgePending !== undefined && (purgeNow || Date.now() - lastPurge >= PURGE_MS)) {
+    indexer.purge(purgePending);
+    purgePending = undefined;
+    lastPurge = Date.now();
+  }
   const left = indexer.indexPending(CHUNK);
   if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
     indexer.checkpointJournal();
@@ -55,10 +68,11 @@ function poll(): void {
 port.on('message', (m: IndexerRequest) => {
   try {
     if (m.type === 'flush') {
-      while (!step());
+      // A flush also settles purges, so that whoever waits sees the index as the journal is.
+      while (!step(true));
       reply({ type: 'flushed', id: m.id });
     } else if (m.type === 'purged') {
-      indexer.purge(m.eventTime);
+      purgePending = Math.max(purgePending ?? m.eventTime, m.eventTime);
     } else {
       clearTimeout(timer);
       while (!step());

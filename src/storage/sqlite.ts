@@ -243,9 +243,10 @@ class SqliteJournal implements Journal {
     );
     // The newest event is never purged: its sequence number would be given again (a rowid),
     // and the index, which follows sequence numbers, would skip the next events.
-    const expired = 'event_time < @cutoff AND seq < @keepFrom AND seq < (SELECT max(seq) FROM events)';
-    this.newestPurged = db.prepare(`SELECT max(event_time) FROM events WHERE ${expired}`).pluck();
-    this.deleteExpired = db.prepare(`DELETE FROM events WHERE ${expired}`);
+    const oldest = `SELECT seq, event_time FROM events
+       WHERE event_time < @cutoff AND seq < @keepFrom AND seq < (SELECT max(seq) FROM events) ORDER BY event_time, seq LIMIT @limit`;
+    this.newestPurged = db.prepare(`SELECT max(event_time) FROM (${oldest})`).pluck();
+    this.deleteExpired = db.prepare(`DELETE FROM events WHERE seq IN (SELECT seq FROM (${oldest}))`);
     this.after = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.last = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
   }
@@ -277,8 +278,9 @@ class SqliteJournal implements Journal {
   async lastSeq(): Promise<number> {
     return this.last.get() as number;
   }
-  async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER): Promise<number> {
-    const args = { cutoff: Math.floor(cutoff.getTime() / 1000), keepFrom };
+  async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER, limit = Infinity): Promise<number> {
+    // SQLite reads a negative LIMIT as none.
+    const args = { cutoff: Math.floor(cutoff.getTime() / 1000), keepFrom, limit: Number.isFinite(limit) ? limit : -1 };
     const newest = this.newestPurged.get(args) as number | null;
     if (newest === null) return 0;
     this.purgedUpTo = Math.max(this.purgedUpTo ?? newest, newest);

@@ -99,6 +99,9 @@ export interface Journal {
   readAfter(after: number, limit: number): Promise<StoredEvent[]>;
   /** The sequence number of the newest event (0 when the journal is empty). */
   lastSeq(): Promise<number>;
-  /** Deletes events older than `cutoff`, except those from sequence number `keepFrom` on; returns how many. */
-  purge(cutoff: Date, keepFrom?: number): Promise<number>;
+  /**
+   * Deletes events older than `cutoff`, except those from sequence number `keepFrom` on, the
+   * oldest first and at most `limit` of them; returns how many.
+   */
+  purge(cutoff: Date, keepFrom?: number, limit?: number): Promise<number>;
 }

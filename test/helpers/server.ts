@@ -16,8 +16,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export const ROOT = { accessKeyId: 'AKIAOPENTRAILROOT001', secretAccessKey: 'opentrail-test-root-secret-key/0123456789' };
 export const ACCOUNT_ID = '123456789012';
 
+const tempDirs: string[] = [];
+// Each test file runs in its own process: its directories go when it ends.
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new empty directory, removed when the test process exits. */
 export function tempDir(prefix = 'opentrail-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export interface ClientOptions {

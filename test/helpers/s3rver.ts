@@ -28,9 +28,15 @@ export interface S3rverHandle {
   records(bucket: string, key: string): Promise<Record<string, unknown>[]>;
 }
 
-export async function startS3rver(dir: string, port = 0): Promise<S3rverHandle> {
+/**
+ * A port for s3rver when the test names none: below Linux's ephemeral range (32768-60999), where
+ * the clients' own connections would otherwise take it now and then (EADDRINUSE).
+ */
+const freePortGuess = () => 20000 + Math.floor(Math.random() * 12000);
+
+export async function startS3rver(dir: string, port = 0, guessPort = freePortGuess): Promise<S3rverHandle> {
   let child: ChildProcess | undefined;
-  const chosen = port || 20000 + Math.floor(Math.random() * 20000);
+  let chosen = port || guessPort();
   const launch = () =>
     new Promise<void>((resolve, reject) => {
       child = spawn(process.execPath, ['-e', SCRIPT, dir, String(chosen), ROOT.accessKeyId], {
@@ -45,7 +51,16 @@ export async function startS3rver(dir: string, port = 0): Promise<S3rverHandle> 
       child.stderr!.on('data', (d) => (out += d));
       child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}: ${out}`)));
     });
-  await launch();
+  // Another test process may hold the guessed port: guess again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (port || attempt === 5 || !String(err).includes('EADDRINUSE')) throw err;
+      chosen = guessPort();
+    }
+  }
   const endpoint = `http://127.0.0.1:${chosen}`;
   const client = new S3Client({
     endpoint,

@@ -227,7 +227,6 @@ class Lookups {
 
 class SqliteJournal implements Journal {
   private readonly insertEvent;
-  private readonly newestPurged;
   private readonly deleteExpired;
   private readonly after;
   private readonly last;
@@ -243,10 +242,14 @@ class SqliteJournal implements Journal {
     );
     // The newest event is never purged: its sequence number would be given again (a rowid),
     // and the index, which follows sequence numbers, would skip the next events.
-    const oldest = `SELECT seq, event_time FROM events
-       WHERE event_time < @cutoff AND seq < @keepFrom AND seq < (SELECT max(seq) FROM events) ORDER BY event_time, seq LIMIT @limit`;
-    this.newestPurged = db.prepare(`SELECT max(event_time) FROM (${oldest})`).pluck();
-    this.deleteExpired = db.prepare(`DELETE FROM events WHERE seq IN (SELECT seq FROM (${oldest}))`);
+    this.deleteExpired = db
+      .prepare(
+        `DELETE FROM events WHERE seq IN (
+           SELECT seq FROM events WHERE event_time < @cutoff AND seq < @keepFrom AND seq < (SELECT max(seq) FROM events)
+           ORDER BY event_time, seq LIMIT @limit)
+         RETURNING event_time`,
+      )
+      .pluck();
     this.after = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.last = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
   }
@@ -281,10 +284,12 @@ class SqliteJournal implements Journal {
   async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER, limit = Infinity): Promise<number> {
     // SQLite reads a negative LIMIT as none.
     const args = { cutoff: Math.floor(cutoff.getTime() / 1000), keepFrom, limit: Number.isFinite(limit) ? limit : -1 };
-    const newest = this.newestPurged.get(args) as number | null;
-    if (newest === null) return 0;
-    this.purgedUpTo = Math.max(this.purgedUpTo ?? newest, newest);
-    return this.deleteExpired.run(args).changes;
+    let purged = 0;
+    for (const t of this.deleteExpired.iterate(args) as IterableIterator<number>) {
+      purged++;
+      this.purgedUpTo = Math.max(this.purgedUpTo ?? t, t);
+    }
+    return purged;
   }
   /** The newest event time purged since the last call; the index drops those events' rows once the purge commits. */
   takePurged(): number | undefined {

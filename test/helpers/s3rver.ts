@@ -32,7 +32,7 @@ export interface S3rverHandle {
  * A port for s3rver when the test names none: below Linux's ephemeral range (32768-60999), where
  * the clients' own connections would otherwise take it now and then (EADDRINUSE).
  */
-const freePortGuess = () => 20000 + Math.floor(Math.random() * 12000);
+export const freePortGuess = () => 20000 + Math.floor(Math.random() * 12000);
 
 export async function startS3rver(dir: string, port = 0, guessPort = freePortGuess): Promise<S3rverHandle> {
   let child: ChildProcess | undefined;

@@ -106,3 +106,41 @@ test('event ids are UUIDv7: made later, they sort later, and so does their index
   assert.notEqual(newEventId(t), newEventId(t), 'ids made in the same millisecond differ');
   assert.ok(Number.isSafeInteger(eventIdKey('not-a-uuid')) && Number.isSafeInteger(eventIdKey(randomUUID())));
 });
+
+test('sqlite index: an index file of an earlier layout is rebuilt from the journal when the store opens', async () => {
+  const file = join(tempDir(), 'db.sqlite');
+  let store = new SqliteStore(file);
+  await store.write(async (tx) => {
+    for (const e of ENTRIES) await tx.journal.append(e);
+  });
+  await store.indexAll();
+  await store.close();
+  // What an index of layout 3 holds for the same events: its lookup_keys had another unique key,
+  // and its rows must not be trusted; emptied here so that only a rebuild finds the events again.
+  const ix = new Database(indexFileOf(file));
+  const current = ix.pragma('user_version', { simple: true }) as number;
+  ix.exec('DELETE FROM event_keys; DELETE FROM event_ids; DELETE FROM lookup_keys');
+  ix.pragma('user_version = 3');
+  ix.close();
+  assert.ok(current > 3);
+
+  store = new SqliteStore(file);
+  try {
+    await store.indexAll();
+    const reopened = new Database(indexFileOf(file), { readonly: true });
+    try {
+      assert.equal(reopened.pragma('user_version', { simple: true }), current);
+      assert.equal((reopened.prepare('SELECT count(*) AS n FROM event_ids').get() as { n: number }).n, ENTRIES.length);
+    } finally {
+      reopened.close();
+    }
+    for (const e of ENTRIES) {
+      const found = await store.read((tx) =>
+        tx.journal.lookup({ accountId: e.accountId, region: e.region, category: e.category, attribute: { key: 'EventName', value: e.eventName }, startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 50 }),
+      );
+      assert.ok(found.some((f) => f.eventId === e.eventId), `${e.eventId} found after the rebuild`);
+    }
+  } finally {
+    await store.close();
+  }
+});

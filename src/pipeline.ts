@@ -33,6 +33,14 @@ function guessProtocol(req: RawRequest, query: Map<string, string[]>): Protocol 
   return looksLikeQuery(req, query) ? QUERY_FALLBACK : REST_FALLBACK;
 }
 const JSON_FALLBACK = new AwsJsonProtocol([]);
+
+const sensitiveSets = new WeakMap<Operation, ReadonlySet<string>>();
+/** The members an operation hides wherever they appear, as a set made once per operation. */
+function sensitiveOf(operation: Operation): ReadonlySet<string> {
+  let set = sensitiveSets.get(operation);
+  if (!set) sensitiveSets.set(operation, (set = new Set(operation.sensitive ?? [])));
+  return set;
+}
 const REST_FALLBACK = new RestJsonProtocol();
 const QUERY_FALLBACK = new QueryProtocol('', '');
 
@@ -145,7 +153,7 @@ export class Pipeline {
   }
 
   private auditView(operation: Operation, side: 'input' | 'output', value: unknown): unknown {
-    const view = toAuditView(side === 'input' ? operation.input : operation.output, value, new Set(operation.sensitive ?? []));
+    const view = toAuditView(side === 'input' ? operation.input : operation.output, value, sensitiveOf(operation));
     // An empty object (no member present) is recorded as null, as CloudTrail does.
     return view && typeof view === 'object' && Object.keys(view).length === 0 ? null : (view ?? null);
   }

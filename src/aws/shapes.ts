@@ -197,12 +197,22 @@ export function toAuditView(shape: Shape | undefined, value: unknown, extraSensi
   if (typeof value === 'object') {
     const members = shape?.kind === 'structure' ? shape.members : undefined;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const view = extraSensitive.has(k) ? (v === undefined || v === null ? undefined : HIDDEN) : toAuditView(members?.[k]?.shape, v, extraSensitive);
-      if (view !== undefined) out[lowerFirst(k)] = view;
+    for (const k in value) {
+      const v = (value as Record<string, unknown>)[k];
+      const member = members?.[k];
+      const view = extraSensitive.has(k) ? (v === undefined || v === null ? undefined : HIDDEN) : toAuditView(member?.shape, v, extraSensitive);
+      if (view !== undefined) out[member ? memberKey(k) : lowerFirst(k)] = view;
     }
     return out;
   }
   return value;
+}
+
+/** Record keys of model members, a bounded set (map keys, which callers choose, are not kept). */
+const memberKeys = new Map<string, string>();
+function memberKey(name: string): string {
+  let key = memberKeys.get(name);
+  if (key === undefined) memberKeys.set(name, (key = lowerFirst(name)));
+  return key;
 }
 const EMPTY: ReadonlySet<string> = new Set();

@@ -140,14 +140,12 @@ export class Pipeline {
     if (operation.needsNoPermission || !needsPolicyCheck(principal)) return;
     const denial = await this.app.store.read(async (tx) => {
       const ctx = this.context(call, tx);
-      return authorize(tx, {
-        principal,
-        action: `${service.signingName}:${operation.name}`,
-        resource: (await operation.resourceArn?.(input, ctx)) ?? '*',
-        now: ctx.now,
-        region: signature.region,
-        ...ctx.caller,
-      });
+      const arns = [(await operation.resourceArn?.(input, ctx)) ?? '*'].flat();
+      for (const resource of arns.length ? arns : ['*']) {
+        const refused = await authorize(tx, { principal, action: `${service.signingName}:${operation.name}`, resource, now: ctx.now, region: signature.region, ...ctx.caller });
+        if (refused) return refused;
+      }
+      return undefined;
     });
     if (denial) throw service.accessDenied(denial.message);
   }

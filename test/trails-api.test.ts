@@ -289,10 +289,14 @@ test('IAM policies name trails by ARN: an Allow on one trail reaches only that t
   const { s, east } = await setup(t);
   t.after(() => destroyClients());
   for (const Name of ['mine', 'theirs']) await east.send(new CreateTrailCommand({ Name, S3BucketName: 'trail-logs' }));
-  const creds = await userWithKey(s, 'reader', allow(['cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus'], arn('us-east-1', 'mine')));
+  const creds = await userWithKey(s, 'reader', allow(['cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus', 'cloudtrail:ListTags'], arn('us-east-1', 'mine')));
   const reader = s.cloudtrail({ credentials: creds });
   assert.equal((await reader.send(new GetTrailCommand({ Name: 'mine' }))).Trail?.Name, 'mine');
   await reader.send(new GetTrailStatusCommand({ Name: arn('us-east-1', 'mine') }));
-  await rejects(reader.send(new GetTrailCommand({ Name: 'theirs' })), 'AccessDeniedException', /on resource: arn:aws:cloudtrail:us-east-1:\d+:trail\/theirs/);
+  const theirs = /on resource: arn:aws:cloudtrail:us-east-1:\d+:trail\/theirs/;
+  await rejects(reader.send(new GetTrailCommand({ Name: 'theirs' })), 'AccessDeniedException', theirs);
   await rejects(reader.send(new DescribeTrailsCommand({})), 'AccessDeniedException');
+  // ListTags names several trails: each must be allowed, so one other trail in the list refuses it.
+  assert.equal((await reader.send(new ListTagsCommand({ ResourceIdList: [arn('us-east-1', 'mine')] }))).ResourceTagList?.[0].ResourceId, arn('us-east-1', 'mine'));
+  await rejects(reader.send(new ListTagsCommand({ ResourceIdList: [arn('us-east-1', 'mine'), arn('us-east-1', 'theirs')] })), 'AccessDeniedException', theirs);
 });

@@ -40,8 +40,11 @@ export interface Operation<I = any, O = any> {
   lookupResources?(input: I, output: O | undefined, ctx: OperationContext): LookupResource[];
   /** Member names (besides those the model marks sensitive) never written to a record. */
   sensitive?: readonly string[];
-  /** The resource ARN policies are evaluated against (`*` when absent, as for Chime). */
-  resourceArn?(input: I, ctx: OperationContext): string | Promise<string>;
+  /**
+   * The resource ARN policies are evaluated against (`*` when absent, as for Chime); several for
+   * a call on several resources, each of which the caller must be allowed.
+   */
+  resourceArn?(input: I, ctx: OperationContext): string | string[] | Promise<string | string[]>;
   /** Calls anyone authenticated may make, whatever the policies say (sts:GetCallerIdentity). */
   needsNoPermission?: boolean;
 }

@@ -66,6 +66,7 @@ export const ListTags = defineOperation<ListTagsRequest, ListTagsResponse>({
   readOnly: true,
   input: structure({ ResourceIdList: required(list(string(), { max: 20 })), NextToken: string() }),
   output: structure({ ResourceTagList: list(structure({ ResourceId: string(), TagsList: list(Tag) })), NextToken: string() }),
+  resourceArn: (input, ctx) => Promise.all(input.ResourceIdList!.map((arn) => trailPolicyArn(ctx, arn))),
   async handler(ctx, input) {
     const out = [];
     for (const arn of input.ResourceIdList!) out.push({ ResourceId: arn, TagsList: (await trailByArn(ctx, arn)).Tags });

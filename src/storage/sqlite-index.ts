@@ -145,6 +145,11 @@ export class EventIndexer {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.db.prepare('ATTACH DATABASE ? AS j').run(journalFile);
+    // The index's own WAL is checkpointed with the journal's (checkpoint()), not every 1,000
+    // pages inside an indexing commit: the pages every commit rewrites (the newest rows of each
+    // lookup key) are then copied once per checkpoint, not once per 1,000 pages (~3 µs less per
+    // event). The autocheckpoint stays as a bound, for a WAL that lookups keep from resetting.
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.function('event_id_key', { deterministic: true }, (eventId: unknown) => eventIdKey(String(eventId)));
     this.db.exec(`CREATE TEMP TABLE event_lookup_keys (seq INTEGER, event_time INTEGER, account_id TEXT, region TEXT, category TEXT, attr TEXT, value TEXT)`);
     this.indexedSeq = this.db.prepare("SELECT value FROM index_state WHERE name = 'indexed_seq'").pluck();
@@ -210,12 +215,13 @@ export class EventIndexer {
   }
 
   /**
-   * Copies the journal's WAL into its database file. The journal's writer leaves this to the
-   * indexer (PASSIVE: it never waits for, nor blocks, readers or the writer), so that the calls
-   * being recorded do not pay for it.
+   * Copies the journal's WAL, and the index's, into their database files. The journal's writer
+   * leaves this to the indexer (PASSIVE: it never waits for, nor blocks, readers or the writer),
+   * so that the calls being recorded do not pay for it.
    */
-  checkpointJournal(): void {
+  checkpoint(): void {
     this.db.pragma('j.wal_checkpoint(PASSIVE)');
+    this.db.pragma('main.wal_checkpoint(PASSIVE)');
   }
 
   close(): void {

@@ -47,7 +47,7 @@ function step(purgeNow = false): boolean {
   }
   const left = indexer.indexPending(CHUNK);
   if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
-    indexer.checkpointJournal();
+    indexer.checkpoint();
     lastCheckpoint = Date.now();
   }
   return left === 0;

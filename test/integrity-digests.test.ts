@@ -35,7 +35,7 @@ test('digests in a folder bucket: every field, chained, signed, with a sidecar; 
     await sleep(600);
   }
   await ct.send(new StopLoggingCommand({ Name: 'local' }));
-  await digestsSettled(s.server);
+  await digestsSettled(s.server.context.store);
 
   const keys = (await bucket.list('audit/AWSLogs/')).map((o) => o.key);
   const digestKeys = keys.filter((k) => k.includes('/CloudTrail-Digest/')).sort();

@@ -66,7 +66,7 @@ test('the aws CLI and opentrail validate-logs agree: valid chain, then each tamp
       await sleep(700);
     }
     await ct.send(new StopLoggingCommand({ Name: 'audited' }));
-    await digestsSettled(s.server);
+    await digestsSettled(s.server.context.store);
     await sleep(1100);
   }
   const status = await ct.send(new GetTrailStatusCommand({ Name: 'audited' }));

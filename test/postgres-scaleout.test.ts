@@ -4,24 +4,36 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ChimeClient, CreateAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
-import { CloudTrailClient, LookupEventsCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, CreateTrailCommand, LookupEventsCommand, paginateLookupEvents, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { PostgresStore } from '../src/storage/postgres.ts';
 import { ACCOUNT_ID, clientConfig, spawnServer, tempDir } from './helpers/server.ts';
 import { ROOT_PASSWORD } from './helpers/console.ts';
+import { eventIds, waitFor } from './helpers/delivery.ts';
 import { HttpBrowser } from './helpers/http-browser.ts';
+import { awsValidate, digestsSettled } from './helpers/integrity.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
+import { startS3rver } from './helpers/s3rver.ts';
 
-/** Two `opentrail serve` processes on a fresh database and one key file, stopped after the test. */
-async function twoProcesses(t: TestContext, extraEnv: Record<string, string> = {}) {
+/** `opentrail serve` processes on a fresh database and one key file, stopped after the test. */
+async function processes(t: TestContext, extraEnv: Record<string, string> = {}) {
   const db = await createTestDatabase();
   const env = { OPENTRAIL_DATABASE_URL: db.url, OPENTRAIL_KEY_FILE: join(tempDir(), 'shared.key'), ...extraEnv };
-  const a = await spawnServer(tempDir(), env);
-  const b = await spawnServer(tempDir(), env);
+  const started: Awaited<ReturnType<typeof spawnServer>>[] = [];
   t.after(async () => {
-    a.child.kill();
-    b.child.kill();
+    for (const p of started) p.child.kill();
     await db.drop();
   });
-  return [a, b];
+  const spawn = async () => {
+    const p = await spawnServer(tempDir(), env);
+    started.push(p);
+    return p;
+  };
+  return { db, spawn };
+}
+
+async function twoProcesses(t: TestContext, extraEnv: Record<string, string> = {}) {
+  const { spawn } = await processes(t, extraEnv);
+  return [await spawn(), await spawn()];
 }
 
 test('two processes on one PostgreSQL database serve one state and one journal', async (t) => {
@@ -63,4 +75,66 @@ test('console sign-in failures are counted across the processes: ten on two proc
   }
   // Another name (or address) is not locked out by these failures.
   assert.equal((await onA.signIn({ accountId: ACCOUNT_ID, userName: 'nobody', password: 'x' })).status, 401);
+});
+
+test('processes sharing a database deliver a trail once: killed together, a new one takes over; each event in one file, digests valid for the aws CLI', async (t) => {
+  const s3 = await startS3rver(tempDir());
+  t.after(() => s3.stop());
+  await s3.createBucket('shared-trail');
+  const { db, spawn } = await processes(t, { ...s3.env, OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1', OPENTRAIL_DIGEST_INTERVAL_SECONDS: '2' });
+  const [a, b] = [await spawn(), await spawn()];
+  const clients: { destroy(): void }[] = [];
+  t.after(() => clients.forEach((c) => c.destroy()));
+  const chime = (url: string) => (clients.push(new ChimeClient(clientConfig(url))), clients.at(-1) as ChimeClient);
+  const cloudtrail = (url: string) => (clients.push(new CloudTrailClient(clientConfig(url))), clients.at(-1) as CloudTrailClient);
+  const start = new Date(Date.now() - 60_000);
+
+  await cloudtrail(a.url).send(new CreateTrailCommand({ Name: 'shared', S3BucketName: 'shared-trail', EnableLogFileValidation: true }));
+  await cloudtrail(b.url).send(new StartLoggingCommand({ Name: 'shared' }));
+  const [onA, onB] = [chime(a.url), chime(b.url)];
+  await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? onA : onB).send(new CreateAccountCommand({ Name: `before-${i}` }))));
+  // Some files delivered, some not: both processes die at once, leases held, batches half done.
+  await new Promise((r) => setTimeout(r, 1500));
+  a.child.kill('SIGKILL');
+  b.child.kill('SIGKILL');
+  const c = await spawn();
+  const onC = chime(c.url);
+  for (let i = 0; i < 10; i++) await onC.send(new CreateAccountCommand({ Name: `after-${i}` }));
+  await cloudtrail(c.url).send(new StopLoggingCommand({ Name: 'shared' }));
+
+  const recorded: string[] = [];
+  for await (const page of paginateLookupEvents({ client: cloudtrail(c.url) }, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateAccount' }], StartTime: start })) {
+    recorded.push(...(page.Events ?? []).map((e) => e.EventId!));
+  }
+  assert.equal(recorded.length, 30);
+  const delivered = async () => {
+    const keys = (await s3.keys('shared-trail', 'AWSLogs/')).filter((k) => k.includes('/CloudTrail/') && k.endsWith('.json.gz'));
+    return Promise.all(keys.map(async (key) => ({ key, records: await s3.records('shared-trail', key) })));
+  };
+  // The new process waits out the dead ones' leases (10 s), then delivers what they left.
+  await waitFor(
+    'every CreateAccount delivered',
+    async () => {
+      const ids = new Set(eventIds(await delivered()).ids);
+      return recorded.every((id) => ids.has(id));
+    },
+    60,
+  );
+  const store = await PostgresStore.open(db.url);
+  try {
+    await digestsSettled(store);
+  } finally {
+    await store.close();
+  }
+  assert.equal(eventIds(await delivered()).duplicates, 0, 'no event delivered twice');
+
+  const verdict = await awsValidate(c.url, s3.endpoint, ['--trail-arn', `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/shared`, '--start-time', start.toISOString().replace(/\.\d{3}Z$/, 'Z'), '--verbose']);
+  assert.equal(verdict.code, 0, verdict.stderr);
+  assert.deepEqual(
+    verdict.problems.filter((p) => p.includes('INVALID')),
+    [],
+    verdict.stderr,
+  );
+  const digests = /(\d+)\/(\d+) digest files valid/.exec(verdict.stdout);
+  assert.ok(digests && digests[1] === digests[2] && Number(digests[1]) > 0, verdict.stdout);
 });

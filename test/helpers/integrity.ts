@@ -1,7 +1,7 @@
 // Running the two validators (the aws CLI's and opentrail's) over a trail's bucket.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import type { Server } from '../../src/server.ts';
+import type { Store } from '../../src/storage/store.ts';
 import { busyChains } from '../../src/integrity/chains.ts';
 import { activeStates } from '../../src/trails/delivery-state.ts';
 import { waitFor } from './delivery.ts';
@@ -39,12 +39,8 @@ export function opentrailValidate(url: string, args: string[], env: Record<strin
 }
 
 /** Waits until every trail delivered what it had and every digest chain wrote its final digest. */
-export async function digestsSettled(server: Server, seconds = 60): Promise<void> {
-  await waitFor(
-    'the final digests',
-    () => server.context.store.read(async (tx) => (await busyChains(tx)).length === 0 && (await activeStates(tx)).length === 0),
-    seconds,
-  );
+export async function digestsSettled(store: Store, seconds = 60): Promise<void> {
+  await waitFor('the final digests', () => store.read(async (tx) => (await busyChains(tx)).length === 0 && (await activeStates(tx)).length === 0), seconds);
 }
 
 /** The summary lines both validators print. */

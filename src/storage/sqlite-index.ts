@@ -85,6 +85,38 @@ export function lookupSql(byEventId: boolean, paging: boolean): string {
 
 export const INDEXED_SEQ_SQL = "SELECT value FROM ix.index_state WHERE name = 'indexed_seq'";
 
+/**
+ * A tail this long (events the index does not hold yet: an index being rebuilt, an indexer that
+ * fell behind) is read newest first through the journal's time index, stopping at the page,
+ * instead of all of it through its sequence numbers.
+ */
+export const LONG_TAIL = 2000;
+
+/**
+ * A lookup's newest events after @indexed (the tail), read from the journal itself (parameters:
+ * lookupParams and @indexed). Its attribute test is the SQL form of lookupKeys (journal-index.ts),
+ * as EVENT_LOOKUP_KEYS is; a test checks that both find the same events. Records are left out:
+ * they are read for the events that make the page only.
+ */
+export function tailSql(long: boolean, paging: boolean): string {
+  return `SELECT seq, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources
+    FROM events ${long ? 'INDEXED BY events_time' : 'NOT INDEXED'}
+    WHERE seq > @indexed AND event_time >= @start AND event_time <= @end ${paging ? 'AND (event_time, seq) < (@beforeTime, @beforeSeq)' : ''}
+      AND account_id = @accountId AND region = @region AND category = @category
+      AND CASE @attr
+        WHEN '*' THEN 1
+        WHEN 'EventId' THEN event_id = @value
+        WHEN 'EventName' THEN event_name = @value
+        WHEN 'EventSource' THEN event_source = @value
+        WHEN 'ReadOnly' THEN iif(read_only, 'true', 'false') = @value
+        WHEN 'Username' THEN username = @value AND username <> ''
+        WHEN 'AccessKeyId' THEN access_key_id = @value AND access_key_id <> ''
+        WHEN 'ResourceType' THEN EXISTS (SELECT 1 FROM json_each(resources) r WHERE r.value ->> 'type' = @value)
+        WHEN 'ResourceName' THEN EXISTS (SELECT 1 FROM json_each(resources) r WHERE r.value ->> 'name' = @value)
+        ELSE 0 END
+    ORDER BY event_time DESC, seq DESC LIMIT @limit`;
+}
+
 /** The parameters of lookupSql for a query. */
 export function lookupParams(q: LookupQuery): Record<string, string | number> {
   const value = q.attribute?.value ?? '';

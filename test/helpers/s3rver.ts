@@ -4,15 +4,20 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { ListObjectsV2Command, S3Client, CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { ROOT } from './server.ts';
 
 const SCRIPT = `
 const S3rver = require('s3rver');
-const [dir, port, cliKey] = process.argv.slice(1);
+const [dir, port, cliKey, durablePuts] = process.argv.slice(1);
+require(durablePuts)(require('s3rver/lib/stores/filesystem'));
 // The aws CLI signs S3 calls with the key it uses for opentrail (validate-logs): accept it too.
 require('s3rver/lib/models/account').DUMMY_ACCOUNT.createKeyPair(cliKey, cliKey);
 new S3rver({ port: Number(port), address: '127.0.0.1', silent: true, directory: dir }).run().then(() => console.log('ready'));
 `;
+
+/** See s3rver-durable-put.cjs. */
+export const DURABLE_PUTS = join(import.meta.dirname, 's3rver-durable-put.cjs');
 
 export interface S3rverHandle {
   endpoint: string;
@@ -39,7 +44,7 @@ export async function startS3rver(dir: string, port = 0, guessPort = freePortGue
   let chosen = port || guessPort();
   const launch = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn(process.execPath, ['-e', SCRIPT, dir, String(chosen), ROOT.accessKeyId], {
+      child = spawn(process.execPath, ['-e', SCRIPT, dir, String(chosen), ROOT.accessKeyId, DURABLE_PUTS], {
         env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -2,7 +2,9 @@
 // over 100 KB (and says so), each element judged on its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { journalEntry } from '../src/audit/record.ts';
+import { eventIdTime } from '../src/audit/event-id.ts';
 import type { CallFacts } from '../src/audit/record.ts';
 
 const facts = (requestParameters: unknown, responseElements: unknown): CallFacts => ({
@@ -44,4 +46,14 @@ test('elements under 100 KB each are kept, even when the record is larger', () =
   assert.deepEqual(small.requestParameters, { name: 'a' });
   assert.equal(small.responseElements, null);
   assert.equal('additionalEventData' in small, false);
+});
+
+test("a record's event id is a UUIDv7 made at the event's time, which Event history searches around", () => {
+  const f = facts({}, {});
+  const entry = journalEntry(f);
+  assert.equal(eventIdTime(entry.eventId), f.eventTime.getTime());
+  assert.equal(JSON.parse(entry.record).eventID, entry.eventId);
+  // Older journals' v4 ids and other strings carry no time.
+  assert.equal(eventIdTime(randomUUID()), undefined);
+  assert.equal(eventIdTime('not-a-uuid'), undefined);
 });

@@ -14,6 +14,11 @@ export function newEventId(now = Date.now()): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The time (epoch ms) a UUIDv7 event id was made at; undefined for any other id. */
+export function eventIdTime(eventId: string): number | undefined {
+  return UUID.test(eventId) && eventId[14] === '7' ? parseInt(eventId.slice(0, 8) + eventId.slice(9, 13), 16) : undefined;
+}
+
 /**
  * A 52-bit integer naming an event id in an index, where the id itself is checked afterwards:
  * for a UUID its first 48 bits and the 4 after the version digit (time-ordered for our v7 ids,

@@ -95,7 +95,8 @@ function serialize(f: CallFacts, eventId: string): { record: Record<string, unkn
 
 /** The record and the values Event history indexes, ready for the journal. */
 export function journalEntry(f: CallFacts): JournalEntry {
-  const eventId = newEventId();
+  // Made at the event's time, so that the id tells when to look for it (Lookups, sqlite.ts).
+  const eventId = newEventId(f.eventTime.getTime());
   const { record, json } = serialize(f, eventId);
   const identity = record.userIdentity as { accessKeyId?: string };
   return {

@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
 import { rowToEvent } from './journal-index.ts';
+import { eventIdTime } from '../audit/event-id.ts';
 import type { EventRow } from './journal-index.ts';
 import { createIndexFile, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, LONG_TAIL, lookupParams, lookupSql, tailSql } from './sqlite-index.ts';
 
@@ -181,6 +182,8 @@ class SqliteDocs implements DocStore {
   }
 }
 
+const DAY_S = 86_400;
+
 type Position = { eventTime: number; seq: number };
 const newerFirst = (a: Position, b: Position) => b.eventTime - a.eventTime || b.seq - a.seq;
 
@@ -207,6 +210,7 @@ export class Lookups {
   run(q: LookupQuery): StoredEvent[] {
     const params = lookupParams(q);
     const paging = Number(q.before !== undefined);
+    const { start, end } = params as { start: number; end: number };
     const statement = this.statements[Number(params.attr === 'EventId')][paging];
     type Found = Omit<EventRow, 'record'> & { record?: string };
     const position = (row: Found) => ({ eventTime: row.event_time, seq: row.seq });
@@ -217,7 +221,17 @@ export class Lookups {
       // A short tail (the last tenth of a second) is read whole through its sequence numbers:
       // through the time index it would be found among every event of the time range.
       const long = (this.lastSeq.get() as number) - from > LONG_TAIL;
-      const tail = this.tails[Number(long)][paging].all({ ...params, indexed: from }) as Found[];
+      const tailOf = (range: { start: number; end: number }) => this.tails[Number(long)][paging].all({ ...params, ...range, indexed: from }) as Found[];
+      let tail: Found[] = [];
+      if (params.attr !== 'EventId') tail = tailOf({ start, end });
+      // An event id is found once at most: in the tail only when not in the index. Ours are made
+      // at their event's time, so a long tail is searched a day either side of it first (the
+      // whole range finds an id only by reading all of it).
+      else if (indexed.length === 0) {
+        const made = long ? eventIdTime(String(params.value)) : undefined;
+        if (made !== undefined) tail = tailOf({ start: Math.max(start, Math.floor(made / 1000) - DAY_S), end: Math.min(end, Math.floor(made / 1000) + DAY_S) });
+        if (tail.length === 0) tail = tailOf({ start, end });
+      }
       const page: Found[] = tail.length === 0 ? indexed : [...tail, ...indexed].sort((a, b) => newerFirst(position(a), position(b))).slice(0, q.limit);
       return page.map((row) => rowToEvent(row.record === undefined ? (this.bySeq.get(row.seq) as EventRow) : (row as EventRow)));
     })();

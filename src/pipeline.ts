@@ -33,6 +33,8 @@ function guessProtocol(req: RawRequest, query: Map<string, string[]>): Protocol 
   return looksLikeQuery(req, query) ? QUERY_FALLBACK : REST_FALLBACK;
 }
 const JSON_FALLBACK = new AwsJsonProtocol([]);
+const REST_FALLBACK = new RestJsonProtocol();
+const QUERY_FALLBACK = new QueryProtocol('', '');
 
 const sensitiveSets = new WeakMap<Operation, ReadonlySet<string>>();
 /** The members an operation hides wherever they appear, as a set made once per operation. */
@@ -41,8 +43,6 @@ function sensitiveOf(operation: Operation): ReadonlySet<string> {
   if (!set) sensitiveSets.set(operation, (set = new Set(operation.sensitive ?? [])));
   return set;
 }
-const REST_FALLBACK = new RestJsonProtocol();
-const QUERY_FALLBACK = new QueryProtocol('', '');
 
 interface Call {
   service: Service;

@@ -229,7 +229,8 @@ export class Lookups {
       // whole range finds an id only by reading all of it).
       else if (indexed.length === 0) {
         const made = long ? eventIdTime(String(params.value)) : undefined;
-        if (made !== undefined) tail = tailOf({ start: Math.max(start, Math.floor(made / 1000) - DAY_S), end: Math.min(end, Math.floor(made / 1000) + DAY_S) });
+        const at = made === undefined ? undefined : Math.floor(made / 1000);
+        if (at !== undefined) tail = tailOf({ start: Math.max(start, at - DAY_S), end: Math.min(end, at + DAY_S) });
         if (tail.length === 0) tail = tailOf({ start, end });
       }
       const page: Found[] = tail.length === 0 ? indexed : [...tail, ...indexed].sort((a, b) => newerFirst(position(a), position(b))).slice(0, q.limit);

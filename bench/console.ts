@@ -4,7 +4,7 @@
 // loopback by a signed-in client. The journal is cached in bench/.cache/console-<events>/.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fillJournal, generateEvents, indexJournal } from './lib/journal-fill.ts';
+import { fillJournal, generateEvents, indexJournal, inWorkingCopy } from './lib/journal-fill.ts';
 import { atMost } from './lib/results.ts';
 import type { Measured } from './lib/results.ts';
 import { ACCOUNT_ID, ROOT, startServer } from './lib/server.ts';
@@ -51,8 +51,12 @@ async function signIn(url: string): Promise<string> {
 export async function run(log: (line: string) => void): Promise<Measured> {
   log(`journal of ${EVENTS} events in ${CACHE}`);
   const filledAt = await journal(log);
+  return inWorkingCopy(CACHE, (dataDir) => measure(dataDir, filledAt));
+}
+
+async function measure(dataDir: string, filledAt: Date): Promise<Measured> {
   const retentionDays = DAYS + Math.ceil((Date.now() - filledAt.getTime()) / DAY) + 1;
-  const server = await startServer(CACHE, { recording: true, env: { OPENTRAIL_RETENTION_DAYS: String(retentionDays), OPENTRAIL_ROOT_PASSWORD: PASSWORD } });
+  const server = await startServer(dataDir, { recording: true, env: { OPENTRAIL_RETENTION_DAYS: String(retentionDays), OPENTRAIL_ROOT_PASSWORD: PASSWORD } });
   try {
     const cookie = await signIn(server.url);
     const time = async (path: string, check: (body: any) => boolean) => {

@@ -140,8 +140,8 @@ export class Pipeline {
     if (operation.needsNoPermission || !needsPolicyCheck(principal)) return;
     const denial = await this.app.store.read(async (tx) => {
       const ctx = this.context(call, tx);
-      const arns = [(await operation.resourceArn?.(input, ctx)) ?? '*'].flat();
-      for (const resource of arns.length ? arns : ['*']) {
+      const named = [(await operation.resourceArn?.(input, ctx)) ?? []].flat();
+      for (const resource of named.length ? named : ['*']) {
         const refused = await authorize(tx, { principal, action: `${service.signingName}:${operation.name}`, resource, now: ctx.now, region: signature.region, ...ctx.caller });
         if (refused) return refused;
       }

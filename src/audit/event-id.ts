@@ -13,10 +13,12 @@ export function newEventId(now = Date.now()): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A UUID's first 48 bits, in hex: a v7 id's time. */
+const first48 = (uuid: string) => uuid.slice(0, 8) + uuid.slice(9, 13);
 
 /** The time (epoch ms) a UUIDv7 event id was made at; undefined for any other id. */
 export function eventIdTime(eventId: string): number | undefined {
-  return UUID.test(eventId) && eventId[14] === '7' ? parseInt(eventId.slice(0, 8) + eventId.slice(9, 13), 16) : undefined;
+  return UUID.test(eventId) && eventId[14] === '7' ? parseInt(first48(eventId), 16) : undefined;
 }
 
 /**
@@ -25,6 +27,6 @@ export function eventIdTime(eventId: string): number | undefined {
  * random for the v4 ids of older journals); for any other string, 48 bits of its SHA-256.
  */
 export function eventIdKey(eventId: string): number {
-  if (UUID.test(eventId)) return parseInt(eventId.slice(0, 8) + eventId.slice(9, 13) + eventId[15], 16);
+  if (UUID.test(eventId)) return parseInt(first48(eventId) + eventId[15], 16);
   return createHash('sha256').update(eventId).digest().readUIntBE(0, 6);
 }

@@ -183,6 +183,7 @@ class SqliteDocs implements DocStore {
 }
 
 const DAY_S = 86_400;
+const LAST_SEQ_SQL = 'SELECT coalesce(max(seq), 0) FROM events';
 
 type Position = { eventTime: number; seq: number };
 const newerFirst = (a: Position, b: Position) => b.eventTime - a.eventTime || b.seq - a.seq;
@@ -203,7 +204,7 @@ export class Lookups {
     this.statements = [false, true].map((byEventId) => [false, true].map((paging) => db.prepare(lookupSql(byEventId, paging))));
     this.tails = [false, true].map((long) => [false, true].map((paging) => db.prepare(tailSql(long, paging))));
     this.indexedSeq = db.prepare(INDEXED_SEQ_SQL).pluck();
-    this.lastSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
+    this.lastSeq = db.prepare(LAST_SEQ_SQL).pluck();
     this.bySeq = db.prepare('SELECT * FROM events WHERE seq = ?');
   }
 
@@ -265,7 +266,7 @@ class SqliteJournal implements Journal {
       )
       .pluck();
     this.after = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
-    this.last = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
+    this.last = db.prepare(LAST_SEQ_SQL).pluck();
   }
   async append(entry: JournalEntry): Promise<number> {
     const t = Math.floor(entry.eventTime.getTime() / 1000);

@@ -44,13 +44,16 @@ async function pool(t: Target, op: Op, round: string, n: number): Promise<PlainR
   return out;
 }
 
-/** Requests per second of one round of `n` calls, and the server's CPU time per call (µs). */
-async function measure(t: Target, op: Op, round: string, n: number): Promise<{ rate: number; cpu: number; main: number }> {
+/** What one round measures: requests per second, and per call µs of the server's CPU time (all threads), its main thread's, and its main thread's waits for a CPU. */
+type Round = Record<'rate' | 'cpu' | 'main' | 'waited', number>;
+
+/** One round of `n` calls. */
+async function measure(t: Target, op: Op, round: string, n: number): Promise<Round> {
   // A few spare requests: autocannon may build one ahead per connection.
   const requests = await pool(t, op, round, n + CONNECTIONS);
   let next = 0;
   const cpu = await t.server.cpu();
-  const main = t.server.mainThreadCpu();
+  const main = t.server.mainThread();
   let first = 0;
   let last = 0;
   const result = await autocannon({
@@ -70,7 +73,13 @@ async function measure(t: Target, op: Op, round: string, n: number): Promise<{ r
   // From the first request built to the last response: autocannon's own duration is rounded up
   // to its one-second ticks.
   const calls = result.requests.total;
-  return { rate: calls / ((last - first) / 1000), cpu: ((await t.server.cpu()) - cpu) / calls, main: (t.server.mainThreadCpu() - main) / calls };
+  const mainNow = t.server.mainThread();
+  return {
+    rate: calls / ((last - first) / 1000),
+    cpu: ((await t.server.cpu()) - cpu) / calls,
+    main: (mainNow.ran - main.ran) / calls,
+    waited: (mainNow.waited - main.waited) / calls,
+  };
 }
 
 async function target(label: Target['label'], dataDir: string): Promise<Target> {
@@ -93,18 +102,13 @@ export async function run(log: (line: string) => void): Promise<Measured> {
     targets.push(await target('audited', join(dir, 'audited')));
     targets.push(await target('unaudited', join(dir, 'unaudited')));
     for (const t of targets) for (const op of OPS) await measure(t, op, `warm-${t.label}`, AMOUNT[op] / 3);
-    const empty = () => ({ audited: [] as number[], unaudited: [] as number[] });
-    const rates: Record<Op, Record<Target['label'], number[]>> = { CreateAccount: empty(), GetAccount: empty() };
-    const cpu: Record<Op, Record<Target['label'], number[]>> = { CreateAccount: empty(), GetAccount: empty() };
-    const main: Record<Op, Record<Target['label'], number[]>> = { CreateAccount: empty(), GetAccount: empty() };
+    const rounds: Record<Op, Record<Target['label'], Round[]>> = { CreateAccount: { audited: [], unaudited: [] }, GetAccount: { audited: [], unaudited: [] } };
     for (let r = 1; r <= ROUNDS; r++) {
       for (const op of OPS) {
         for (const t of r % 2 ? targets : [...targets].reverse()) {
           const m = await measure(t, op, `${t.label}-${r}`, AMOUNT[op]);
-          rates[op][t.label].push(m.rate);
-          cpu[op][t.label].push(m.cpu);
-          main[op][t.label].push(m.main);
-          log(`round ${r} ${op} ${t.label}: ${Math.round(m.rate)} req/s, server CPU ${Math.round(m.cpu)} µs per call (main thread ${Math.round(m.main)})`);
+          rounds[op][t.label].push(m);
+          log(`round ${r} ${op} ${t.label}: ${Math.round(m.rate)} req/s, server CPU ${Math.round(m.cpu)} µs per call (main thread ${Math.round(m.main)}, waiting for a CPU ${Math.round(m.waited)})`);
         }
       }
     }
@@ -118,17 +122,20 @@ export async function run(log: (line: string) => void): Promise<Measured> {
         'per-round ratios',
         'server CPU µs per call, audited / unaudited',
         'main thread µs per call, audited / unaudited',
+        'main thread waiting for a CPU, µs per call, audited / unaudited',
         'rounds audited',
         'rounds unaudited',
       ],
       rows: [],
     };
     const goals = OPS.map((op) => {
-      const a = median(rates[op].audited);
-      const u = median(rates[op].unaudited);
-      const pairs = rates[op].audited.map((x, i) => round(x / rates[op].unaudited[i])).join(' ');
-      const both = (m: Record<Target['label'], number[]>) => `${Math.round(median(m.audited))} / ${Math.round(median(m.unaudited))}`;
-      table.rows.push([op, round(a), round(u), round(a / u), pairs, both(cpu[op]), both(main[op]), rates[op].audited.map(Math.round).join(' '), rates[op].unaudited.map(Math.round).join(' ')]);
+      const of = (label: Target['label'], k: keyof Round) => rounds[op][label].map((m) => m[k]);
+      const a = median(of('audited', 'rate'));
+      const u = median(of('unaudited', 'rate'));
+      const pairs = of('audited', 'rate').map((x, i) => round(x / of('unaudited', 'rate')[i])).join(' ');
+      const both = (k: keyof Round) => `${Math.round(median(of('audited', k)))} / ${Math.round(median(of('unaudited', k)))}`;
+      const all = (label: Target['label']) => of(label, 'rate').map(Math.round).join(' ');
+      table.rows.push([op, round(a), round(u), round(a / u), pairs, both('cpu'), both('main'), both('waited'), all('audited'), all('unaudited')]);
       return atLeast(`${op} audited / unaudited throughput`, round(a / u), GOAL);
     });
     return {
@@ -140,7 +147,8 @@ export async function run(log: (line: string) => void): Promise<Measured> {
         `Every request SigV4-signed with @smithy/signature-v4 before its round (CreateAccount: a distinct name per request; ${AMOUNT.CreateAccount} CreateAccount and ${AMOUNT.GetAccount} GetAccount calls per round, all answered 2xx).`,
         'Audited GetAccount (read-only) still commits one write transaction: its record.',
         'Server CPU per call (process.cpuUsage of the server process, all threads, medians) is the cost of recording with the noise of other load on the machine mostly removed.',
-        "Main thread µs per call (from /proc, 10 ms ticks): the event loop's share, which bounds throughput; the rest is the Event history indexer thread (audited only) and libuv.",
+        "Main thread µs per call (from /proc's schedstat): the event loop's share, which bounds throughput; the rest of the server's CPU is the Event history indexer thread (audited only), V8's GC helpers and libuv.",
+        "Waiting for a CPU: the main thread was ready to run while both cores ran other threads (the indexer, autocannon, the machine's own).",
       ],
     };
   } finally {

@@ -1,5 +1,5 @@
-// The record builder's size rule: CloudTrail drops a requestParameters or responseElements element
-// over 100 KB (and says so), each element judged on its own.
+// The record builder: CloudTrail's size rule (a requestParameters or responseElements element over
+// 100 KB is dropped, and said so, each element judged on its own), event times and event ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -46,6 +46,16 @@ test('elements under 100 KB each are kept, even when the record is larger', () =
   assert.deepEqual(small.requestParameters, { name: 'a' });
   assert.equal(small.responseElements, null);
   assert.equal('additionalEventData' in small, false);
+});
+
+test('event times are recorded to the second, each its own however close the calls', () => {
+  const at = (iso: string) => record({ ...facts({}, {}), eventTime: new Date(iso) }).eventTime;
+  // The last second's text is kept: a call in the next second, or back in an earlier one, gets its own.
+  assert.equal(at('2026-11-23T10:00:00.999Z'), '2026-11-23T10:00:00Z');
+  assert.equal(at('2026-11-23T10:00:00.001Z'), '2026-11-23T10:00:00Z');
+  assert.equal(at('2026-11-23T10:00:01.000Z'), '2026-11-23T10:00:01Z');
+  assert.equal(at('2026-11-23T09:59:59.500Z'), '2026-11-23T09:59:59Z');
+  assert.equal(at('+275760-09-13T00:00:00.000Z'), '+275760-09-13T00:00:00Z');
 });
 
 test("a record's event id is a UUIDv7 made at the event's time, which Event history searches around", () => {

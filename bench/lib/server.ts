@@ -19,8 +19,11 @@ export interface BenchServer {
   timings(): Promise<(number | null)[]>;
   /** CPU time (user + system, µs) the server process has used so far, all threads. */
   cpu(): Promise<number>;
-  /** CPU time (µs, 10 ms resolution) of the server's main thread, the one that bounds its throughput (Linux). */
-  mainThreadCpu(): number;
+  /**
+   * The server's main thread, the one that bounds its throughput (Linux): µs it ran, and µs it
+   * was ready to run but waited for a CPU (other threads, other processes).
+   */
+  mainThread(): { ran: number; waited: number };
   stop(): Promise<void>;
 }
 
@@ -66,7 +69,7 @@ export async function startServer(dataDir: string, opts: { recording: boolean; e
       const { user, system } = await ask<NodeJS.CpuUsage>(child, 'cpu');
       return user + system;
     },
-    mainThreadCpu: () => threadCpu(child.pid!, child.pid!),
+    mainThread: () => schedStat(child.pid!, child.pid!),
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -74,10 +77,10 @@ export async function startServer(dataDir: string, opts: { recording: boolean; e
   };
 }
 
-/** utime + stime of one thread, from /proc (fields 14 and 15, in clock ticks of 10 ms). */
-function threadCpu(pid: number, tid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+/** A thread's /proc schedstat: ns on a CPU, ns waiting on a run queue (then time slices). */
+function schedStat(pid: number, tid: number): { ran: number; waited: number } {
+  const [ran, waited] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { ran: ran / 1000, waited: waited / 1000 };
 }
 
 function ask<T>(child: ChildProcess, question: string): Promise<T> {

@@ -1,6 +1,7 @@
 // The one place where CloudTrail records are built. The pipeline calls it for every call of
 // every service, successful or not; no handler writes its own record.
 import { newEventId } from './event-id.ts';
+import { isoSeconds } from '../aws/timestamps.ts';
 import type { Principal } from '../iam/principal.ts';
 import type { TlsInfo } from '../aws/request.ts';
 import type { EventCategory, JournalEntry, LookupResource } from '../storage/store.ts';
@@ -35,7 +36,6 @@ export interface CallFacts {
   category?: EventCategory;
 }
 
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const cap = (s: string | undefined, n: number) => (s === undefined ? undefined : s.length > n ? s.slice(0, n) : s);
 
 const LIMIT = 100 * KB;

@@ -2,8 +2,7 @@
 // from it, for every principal type opentrail produces.
 import type { Principal, RootPrincipal, IamUserPrincipal, SessionInfo } from '../iam/principal.ts';
 import { principalArn } from '../iam/principal.ts';
-
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+import { isoSeconds } from '../aws/timestamps.ts';
 
 function attributes(s: SessionInfo) {
   return { creationDate: isoSeconds(s.creationDate), mfaAuthenticated: String(s.mfaAuthenticated) };

@@ -2,6 +2,8 @@
 // wire and the audit record need: constraints (validated server-side, since clients barely
 // validate), HTTP bindings of members, and which members are sensitive.
 
+import { isoSeconds } from './timestamps.ts';
+
 export type Shape = StringShape | NumberShape | BooleanShape | TimestampShape | ListShape | StructureShape;
 
 export interface StringShape {
@@ -188,7 +190,7 @@ export const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
  */
 export function toAuditView(shape: Shape | undefined, value: unknown, extraSensitive: ReadonlySet<string> = EMPTY): unknown {
   if (value === undefined || value === null) return undefined;
-  if (value instanceof Date) return value.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (value instanceof Date) return isoSeconds(value);
   if (shape?.kind === 'string' && shape.sensitive) return HIDDEN;
   if (Array.isArray(value)) {
     const member = shape?.kind === 'list' ? shape.member : undefined;

@@ -4,6 +4,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { incompleteSignature, invalidSignature, missingAuthentication, signatureMismatch } from './errors.ts';
 import type { RawRequest } from './request.ts';
 import { safeDecode } from './request.ts';
+import { isoBasic } from './timestamps.ts';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** Requests older or newer than this are refused (the product's clock-skew window). */
@@ -114,8 +115,6 @@ function parseAmzDate(value: string): Date {
 }
 
 const truncate = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}...` : s);
-
-const isoBasic = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 /** Checks the scope and the request time; both are refused as InvalidSignature, like AWS. */
 export function checkScopeAndTime(info: SignatureInfo, expectedService: string, now: Date): void {

@@ -7,7 +7,7 @@ import { BucketError } from '../buckets/bucket.ts';
 import { FolderBucket } from '../buckets/folder.ts';
 import { AwsHttp, defaultCredentials, NetworkError } from '../integrity/aws-http.ts';
 import type { Response } from '../integrity/aws-http.ts';
-import { isoSeconds } from '../integrity/digest.ts';
+import { isoSeconds } from '../aws/timestamps.ts';
 import { S3Reader } from '../integrity/s3-reader.ts';
 import { parseTrailArn, VALID, Validator } from '../integrity/validate.ts';
 import type { Finding, Progress, ReadableBucket, Summary } from '../integrity/validate.ts';

@@ -9,6 +9,7 @@ import { evaluate, parsePolicy } from './policy.ts';
 import type { ContextKeys, Decision, PolicyDocument } from './policy.ts';
 import { principalArn } from './principal.ts';
 import type { Principal } from './principal.ts';
+import { isoSeconds } from '../aws/timestamps.ts';
 
 export interface AuthRequest {
   principal: Principal;
@@ -93,7 +94,7 @@ export function requestContext(req: Omit<AuthRequest, 'action' | 'resource'>): C
   const p = req.principal;
   const ctx: ContextKeys = {
     'aws:sourceip': req.sourceIp,
-    'aws:currenttime': req.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:currenttime': isoSeconds(req.now),
     'aws:epochtime': String(Math.floor(req.now.getTime() / 1000)),
     'aws:securetransport': String(req.secureTransport),
     'aws:requestedregion': req.region,
@@ -126,7 +127,7 @@ export function requestContext(req: Omit<AuthRequest, 'action' | 'resource'>): C
   const session = 'session' in p ? p.session : undefined;
   if (session) {
     ctx['aws:multifactorauthpresent'] = String(session.mfaAuthenticated);
-    ctx['aws:tokenissuetime'] = session.creationDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    ctx['aws:tokenissuetime'] = isoSeconds(session.creationDate);
     if (session.mfaAuthenticated) ctx['aws:multifactorauthage'] = String(Math.floor((req.now.getTime() - session.creationDate.getTime()) / 1000));
     if (session.sourceIdentity) ctx['aws:sourceidentity'] = session.sourceIdentity;
   }

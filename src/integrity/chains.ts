@@ -11,7 +11,8 @@ import type { DeliveryState } from '../trails/delivery-state.ts';
 import { getTrailDoc } from '../trails/model.ts';
 import type { TrailDoc } from '../trails/model.ts';
 import type { DocKey, Tx } from '../storage/store.ts';
-import { isoSeconds, sha256Hex } from './digest.ts';
+import { sha256Hex } from './digest.ts';
+import { isoSeconds } from '../aws/timestamps.ts';
 import type { DigestLink, DigestLogFile } from './digest.ts';
 
 const CHAINS = 'digest-chains';

@@ -2,6 +2,7 @@
 // signed. Everything here is pure, so that a digest rebuilt after a crash has the same bytes.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { isoBasic, isoSeconds } from '../aws/timestamps.ts';
 
 export const SIGNATURE_ALGORITHM = 'SHA256withRSA';
 export const HASH_ALGORITHM = 'SHA-256';
@@ -38,17 +39,13 @@ export interface DigestInput {
 
 export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-/** `2015-08-17T15:01:31Z`: digests and records carry seconds, no fraction. */
-export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `[prefix/]AWSLogs/<acct>/CloudTrail-Digest/<region>/YYYY/MM/DD/<acct>_CloudTrail-Digest_<region>_<trail>_<home>_YYYYMMDDTHHMMSSZ.json.gz` */
 export function digestKey(prefix: string | undefined, accountId: string, region: string, trailName: string, homeRegion: string, end: Date): string {
   const [y, m, d] = [end.getUTCFullYear(), pad(end.getUTCMonth() + 1), pad(end.getUTCDate())];
-  const stamp = `${y}${m}${d}T${pad(end.getUTCHours())}${pad(end.getUTCMinutes())}${pad(end.getUTCSeconds())}Z`;
   const dir = `${prefix ? `${prefix}/` : ''}AWSLogs/${accountId}/CloudTrail-Digest/${region}/${y}/${m}/${d}`;
-  return `${dir}/${accountId}_CloudTrail-Digest_${region}_${trailName}_${homeRegion}_${stamp}.json.gz`;
+  return `${dir}/${accountId}_CloudTrail-Digest_${region}_${trailName}_${homeRegion}_${isoBasic(end)}.json.gz`;
 }
 
 /** The uncompressed digest body, fields in the order of AWS's own files. */

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { crc32, createInflateRaw, gunzip } from 'node:zlib';
 import type { Bucket } from '../buckets/bucket.ts';
 import { stringToSign } from './digest.ts';
+import { isoBasic } from '../aws/timestamps.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -71,7 +72,6 @@ interface DigestData {
 const REQUIRED = ['digestPublicKeyFingerprint', 'digestS3Bucket', 'digestS3Object', 'previousDigestSignature', 'digestEndTime', 'digestStartTime'];
 
 class DigestInvalid extends Error {}
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 /** The timestamp a digest key ends with (`YYYYMMDDTHHMMSSZ`), as a date. */
 const keyDate = (key: string) => {
   const s = key.slice(-24, -8);
@@ -184,12 +184,12 @@ export class Validator {
     const dir = `${p}AWSLogs/${accountId}/CloudTrail-Digest/${sourceRegion}`;
     const marker = new Date(this.t.start.getTime() - 60_000);
     const ymd = marker.toISOString().slice(0, 10).replace(/-/g, '/');
-    const after = `${dir}/${ymd}/${accountId}_CloudTrail-Digest_${sourceRegion}_${this.trailName}_${this.homeRegion}_${stamp(marker)}.json.gz`;
+    const after = `${dir}/${ymd}/${accountId}_CloudTrail-Digest_${sourceRegion}_${this.trailName}_${this.homeRegion}_${isoBasic(marker)}.json.gz`;
     const pattern = new RegExp(
       `^${escape(dir)}/\\d+/\\d+/\\d+/${escape(accountId)}_CloudTrail\\-Digest_${escape(sourceRegion)}_${escape(this.trailName)}_${escape(this.homeRegion)}_.+\\.json\\.gz$`,
     );
-    const from = stamp(this.t.start);
-    const to = stamp(new Date(this.t.end.getTime() + HOUR));
+    const from = isoBasic(this.t.start);
+    const to = isoBasic(new Date(this.t.end.getTime() + HOUR));
     const bucket = await this.t.open(bucketName);
     const keys: string[] = [];
     for (const o of await bucket.list(dir, { startAfter: after })) {

@@ -5,6 +5,7 @@ import { FrontDoorError, unknownOperation } from '../errors.ts';
 import type { ServiceError } from '../errors.ts';
 import type { RawRequest, RawResponse } from '../request.ts';
 import { parseQuery } from '../request.ts';
+import { isoSeconds } from '../timestamps.ts';
 import { TypeMismatch } from '../shapes.ts';
 import type { Shape } from '../shapes.ts';
 import type { Protocol } from './protocol.ts';
@@ -142,7 +143,7 @@ function toXml(shape: Shape, value: unknown): string {
     case 'list':
       return (value as unknown[]).map((v) => `<member>${toXml(shape.member, v)}</member>`).join('');
     case 'timestamp':
-      return (value as Date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return isoSeconds(value as Date);
     default:
       // Blobs (an MFA seed) travel base64-encoded.
       return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : escape(String(value));

@@ -20,6 +20,7 @@ import type {
   UpdateTrailRequest,
   UpdateTrailResponse,
 } from '@aws-sdk/client-cloudtrail';
+import { isoSeconds } from '../../aws/timestamps.ts';
 import { boolean, list, required, string, structure } from '../../aws/shapes.ts';
 import { digestStatus } from '../../integrity/chains.ts';
 import { checkBucket, checkTopic } from '../../trails/checks.ts';
@@ -232,7 +233,7 @@ export const ListTrails = defineOperation<ListTrailsRequest, ListTrailsResponse>
   },
 });
 
-const isoSeconds = (iso: string | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '');
+const secondsOf = (iso: string | undefined) => (iso ? isoSeconds(new Date(iso)) : '');
 const date = (iso: string | undefined) => (iso ? { value: new Date(iso) } : undefined);
 
 export const GetTrailStatus = defineOperation<GetTrailStatusRequest, GetTrailStatusResponse>({
@@ -271,12 +272,12 @@ export const GetTrailStatus = defineOperation<GetTrailStatusRequest, GetTrailSta
     if (s?.LatestNotificationError) out.LatestNotificationError = s.LatestNotificationError;
     Object.assign(out, await digestStatus(ctx.tx, trail, ctx.region));
     // The deprecated string members: ISO text of the same facts, or "".
-    out.LatestDeliveryAttemptTime = isoSeconds(s?.LatestDeliveryAttemptTime);
-    out.LatestNotificationAttemptTime = isoSeconds(s?.LatestNotificationAttemptTime);
-    out.LatestNotificationAttemptSucceeded = s?.LatestNotificationError ? '' : isoSeconds(s?.LatestNotificationTime);
-    out.LatestDeliveryAttemptSucceeded = s?.LatestDeliveryError ? '' : isoSeconds(s?.LatestDeliveryTime);
-    out.TimeLoggingStarted = isoSeconds(trail.StartLoggingTime);
-    out.TimeLoggingStopped = isoSeconds(trail.StopLoggingTime);
+    out.LatestDeliveryAttemptTime = secondsOf(s?.LatestDeliveryAttemptTime);
+    out.LatestNotificationAttemptTime = secondsOf(s?.LatestNotificationAttemptTime);
+    out.LatestNotificationAttemptSucceeded = s?.LatestNotificationError ? '' : secondsOf(s?.LatestNotificationTime);
+    out.LatestDeliveryAttemptSucceeded = s?.LatestDeliveryError ? '' : secondsOf(s?.LatestDeliveryTime);
+    out.TimeLoggingStarted = secondsOf(trail.StartLoggingTime);
+    out.TimeLoggingStopped = secondsOf(trail.StopLoggingTime);
     return out;
   },
   lookupResources: named,

@@ -2,6 +2,7 @@
 // lookupKeys (journal-index.ts) derives in TypeScript, which the unindexed tail and PostgreSQL use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -214,4 +215,13 @@ test('sqlite lookups answer from a tail the index does not hold yet, short or lo
   } finally {
     db.close();
   }
+});
+
+test("the embedded store's SQL binds no LIMIT that SQLite would plan with", () => {
+  // SQLite prepares a statement again each time a LIMIT it planned with is bound (sqlite-limit.ts):
+  // in the embedded store, LIMITs are bound through limitTo().
+  const dir = join(import.meta.dirname, '..', 'src', 'storage');
+  const files = readdirSync(dir).filter((f) => f.startsWith('sqlite'));
+  assert.ok(files.length >= 3);
+  for (const file of files) assert.doesNotMatch(readFileSync(join(dir, file), 'utf8'), /\bLIMIT\s+[?@:$]/, file);
 });

@@ -51,21 +51,55 @@ export function rowLookupKeys(row: Omit<EventRow, 'record'>): [string, string][]
   });
 }
 
-export function rowToEvent(row: EventRow): StoredEvent {
+/** An events row's values but its record, in the tables' column order (SQLite's raw rows are arrays). */
+export type EventMeta = [
+  seq: number,
+  account_id: string,
+  region: string,
+  category: string,
+  event_time: number,
+  event_id: string,
+  event_name: string,
+  event_source: string,
+  username: string | null,
+  access_key_id: string | null,
+  read_only: number,
+  resources: string,
+];
+/** An events row's values, in the tables' column order. */
+export type EventColumns = [...EventMeta, record: string];
+
+export const rowToEvent = (row: EventRow): StoredEvent =>
+  columnsToEvent([
+    row.seq,
+    row.account_id,
+    row.region,
+    row.category,
+    row.event_time,
+    row.event_id,
+    row.event_name,
+    row.event_source,
+    row.username,
+    row.access_key_id,
+    row.read_only,
+    row.resources,
+    row.record,
+  ]);
+
+export function columnsToEvent([seq, accountId, region, category, eventTime, eventId, eventName, eventSource, username, accessKeyId, readOnly, resources, record]: EventColumns): StoredEvent {
   return {
-    seq: Number(row.seq),
-    accountId: row.account_id,
-    region: row.region,
-    category: row.category as StoredEvent['category'],
-    eventTime: new Date(Number(row.event_time) * 1000),
-    eventId: row.event_id,
-    eventName: row.event_name,
-    eventSource: row.event_source,
-    username: row.username ?? undefined,
-    accessKeyId: row.access_key_id ?? undefined,
-    readOnly: row.read_only === 1 || (row.read_only as unknown) === true,
-    resources: JSON.parse(row.resources),
-    record: row.record,
+    seq: Number(seq),
+    accountId,
+    region,
+    category: category as StoredEvent['category'],
+    eventTime: new Date(Number(eventTime) * 1000),
+    eventId,
+    eventName,
+    eventSource,
+    username: username ?? undefined,
+    accessKeyId: accessKeyId ?? undefined,
+    readOnly: readOnly === 1 || (readOnly as unknown) === true,
+    resources: JSON.parse(resources),
+    record,
   };
 }
-

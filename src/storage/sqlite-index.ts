@@ -9,6 +9,7 @@ import { eventIdKey } from '../audit/event-id.ts';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
 import type { LookupQuery } from './store.ts';
+import { limitTo } from './sqlite-limit.ts';
 
 const SCHEMA = `
 -- Every (account, region, category, attribute, value) some event is found by, numbered: an index
@@ -80,7 +81,7 @@ export function lookupSql(byEventId: boolean, paging: boolean): string {
   const t = byEventId ? 'e' : 'k';
   const after = paging ? `AND (${t}.event_time, ${t}.seq) < (@beforeTime, @beforeSeq)` : '';
   return `SELECT e.* FROM ${rows} AND ${t}.event_time >= @start AND ${t}.event_time <= @end ${after}
-    ORDER BY ${t}.event_time DESC, ${t}.seq DESC LIMIT @limit`;
+    ORDER BY ${t}.event_time DESC, ${t}.seq DESC ${limitTo('@limit')}`;
 }
 
 export const INDEXED_SEQ_SQL = "SELECT value FROM ix.index_state WHERE name = 'indexed_seq'";
@@ -114,7 +115,7 @@ export function tailSql(long: boolean, paging: boolean): string {
         WHEN 'ResourceType' THEN EXISTS (SELECT 1 FROM json_each(resources) r WHERE r.value ->> 'type' = @value)
         WHEN 'ResourceName' THEN EXISTS (SELECT 1 FROM json_each(resources) r WHERE r.value ->> 'name' = @value)
         ELSE 0 END
-    ORDER BY event_time DESC, seq DESC LIMIT @limit`;
+    ORDER BY event_time DESC, seq DESC ${limitTo('@limit')}`;
 }
 
 /** The parameters of lookupSql for a query. */
@@ -186,7 +187,7 @@ export class EventIndexer {
     this.db.exec(`CREATE TEMP TABLE event_lookup_keys (seq INTEGER, event_time INTEGER, account_id TEXT, region TEXT, category TEXT, attr TEXT, value TEXT)`);
     this.indexedSeq = this.db.prepare("SELECT value FROM index_state WHERE name = 'indexed_seq'").pluck();
     this.setIndexedSeq = this.db.prepare("UPDATE index_state SET value = ? WHERE name = 'indexed_seq'");
-    this.chunkEnd = this.db.prepare('SELECT max(seq) FROM (SELECT seq FROM j.events WHERE seq > ? ORDER BY seq LIMIT ?)').pluck();
+    this.chunkEnd = this.db.prepare(`SELECT max(seq) FROM (SELECT seq FROM j.events WHERE seq > ? ORDER BY seq ${limitTo('?')})`).pluck();
     this.lastSeq = this.db.prepare('SELECT coalesce(max(seq), 0) FROM j.events').pluck();
     this.collectKeys = this.db.prepare(EVENT_LOOKUP_KEYS);
     this.numberKeys = this.db.prepare(

@@ -19,5 +19,5 @@ export function isoSeconds(d: Date): string {
   return lastIso;
 }
 
-/** ISO 8601's basic format to the second (`20261204T162000Z`): SigV4's dates, and log file names. */
+/** ISO 8601's basic format to the second (`20261204T162000Z`): SigV4's dates, and digest file names. */
 export const isoBasic = (d: Date) => isoSeconds(d).replace(/[-:]/g, '');

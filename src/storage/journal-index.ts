@@ -68,6 +68,22 @@ export type EventMeta = [
 ];
 /** An events row's values, in the tables' column order. */
 export type EventColumns = [...EventMeta, record: string];
+/** The columns of EventColumns, in its order: raw rows are read by naming them, never with `*`. */
+export const EVENT_COLUMNS = [
+  'seq',
+  'account_id',
+  'region',
+  'category',
+  'event_time',
+  'event_id',
+  'event_name',
+  'event_source',
+  'username',
+  'access_key_id',
+  'read_only',
+  'resources',
+  'record',
+] as const;
 
 export const rowToEvent = (row: EventRow): StoredEvent =>
   columnsToEvent([

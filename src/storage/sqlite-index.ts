@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker.ts';
 import type { LookupQuery } from './store.ts';
 import { limitTo } from './sqlite-limit.ts';
+import { EVENT_COLUMNS } from './journal-index.ts';
 
 const SCHEMA = `
 -- Every (account, region, category, attribute, value) some event is found by, numbered: an index
@@ -70,6 +71,9 @@ export function createIndexFile(file: string): void {
   }
 }
 
+/** An events row's columns for a SELECT, in EventColumns' order; the tail's rows leave the record out. */
+export const eventColumns = (table = '', record = true) => (record ? EVENT_COLUMNS : EVENT_COLUMNS.slice(0, -1)).map((c) => table + c).join(', ');
+
 /** A lookup's events, newest first, for a connection with the index attached as `ix` (parameters: lookupParams). */
 export function lookupSql(byEventId: boolean, paging: boolean): string {
   const rows = byEventId
@@ -80,7 +84,7 @@ export function lookupSql(byEventId: boolean, paging: boolean): string {
   // Ordered by what the rows' b-tree is ordered by, so that the first `limit` rows are read and no more.
   const t = byEventId ? 'e' : 'k';
   const after = paging ? `AND (${t}.event_time, ${t}.seq) < (@beforeTime, @beforeSeq)` : '';
-  return `SELECT e.* FROM ${rows} AND ${t}.event_time >= @start AND ${t}.event_time <= @end ${after}
+  return `SELECT ${eventColumns('e.')} FROM ${rows} AND ${t}.event_time >= @start AND ${t}.event_time <= @end ${after}
     ORDER BY ${t}.event_time DESC, ${t}.seq DESC ${limitTo('@limit')}`;
 }
 
@@ -100,7 +104,7 @@ export const LONG_TAIL = 2000;
  * they are read for the events that make the page only.
  */
 export function tailSql(long: boolean, paging: boolean): string {
-  return `SELECT seq, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources
+  return `SELECT ${eventColumns('', false)}
     FROM events ${long ? 'INDEXED BY events_time' : 'NOT INDEXED'}
     WHERE seq > @indexed AND event_time >= @start AND event_time <= @end ${paging ? 'AND (event_time, seq) < (@beforeTime, @beforeSeq)' : ''}
       AND account_id = @accountId AND region = @region AND category = @category

@@ -14,7 +14,7 @@ import { columnsToEvent } from './journal-index.ts';
 import { eventIdTime } from '../audit/event-id.ts';
 import type { EventColumns, EventMeta } from './journal-index.ts';
 import { limitTo } from './sqlite-limit.ts';
-import { createIndexFile, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, LONG_TAIL, lookupParams, lookupSql, tailSql } from './sqlite-index.ts';
+import { createIndexFile, eventColumns, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, LONG_TAIL, lookupParams, lookupSql, tailSql } from './sqlite-index.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -209,7 +209,7 @@ export class Lookups {
     this.tails = [false, true].map((long) => [false, true].map((paging) => db.prepare(tailSql(long, paging)).raw()));
     this.indexedSeq = db.prepare(INDEXED_SEQ_SQL).pluck();
     this.lastSeq = db.prepare(LAST_SEQ_SQL).pluck();
-    this.bySeq = db.prepare('SELECT * FROM events WHERE seq = ?').raw();
+    this.bySeq = db.prepare(`SELECT ${eventColumns()} FROM events WHERE seq = ?`).raw();
   }
 
   run(q: LookupQuery): StoredEvent[] {
@@ -267,7 +267,7 @@ class SqliteJournal implements Journal {
          RETURNING event_time`,
       )
       .pluck();
-    this.after = db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq ${limitTo('?')}`).raw();
+    this.after = db.prepare(`SELECT ${eventColumns()} FROM events WHERE seq > ? ORDER BY seq ${limitTo('?')}`).raw();
     this.last = db.prepare(LAST_SEQ_SQL).pluck();
   }
   async append(entry: JournalEntry): Promise<number> {

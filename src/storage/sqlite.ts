@@ -10,7 +10,7 @@
 // still commits all-or-nothing, sees the writes before it, and resolves only once durable.
 import Database from 'better-sqlite3';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
-import { columnsToEvent } from './journal-index.ts';
+import { columnsToEvent, EVENT_COLUMNS } from './journal-index.ts';
 import { eventIdTime } from '../audit/event-id.ts';
 import type { EventColumns, EventMeta } from './journal-index.ts';
 import { limitTo } from './sqlite-limit.ts';
@@ -237,7 +237,7 @@ export class Lookups {
         if (tail.length === 0) tail = tailOf({ start, end });
       }
       const page: Found[] = tail.length === 0 ? indexed : [...tail, ...indexed].sort(newerFirst).slice(0, q.limit);
-      return page.map((row) => columnsToEvent(row.length === 13 ? row : (this.bySeq.get(row[0]) as EventColumns)));
+      return page.map((row) => columnsToEvent(row.length === EVENT_COLUMNS.length ? row : (this.bySeq.get(row[0]) as EventColumns)));
     })();
   }
 }

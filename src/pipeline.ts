@@ -95,7 +95,7 @@ export class Pipeline {
     const call: Call = { service, operation, principal: resolved.principal, signature, req, requestId, requestParameters: null };
     try {
       checkScopeAndTime(signature, service.signingName, new Date());
-      verifySignature(req, signature, resolved.secretAccessKey);
+      verifySignature(req, signature, this.app.credentials.signingKey(resolved, signature));
       if (resolved.expiresAt && resolved.expiresAt.getTime() <= Date.now()) throw expiredToken();
       const input = this.decode(call, query);
       await this.authorize(call, input);

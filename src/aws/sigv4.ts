@@ -143,8 +143,8 @@ export function checkScopeAndTime(info: SignatureInfo, expectedService: string, 
   }
 }
 
-/** Verifies the signature with the caller's secret; throws InvalidSignature on any mismatch. */
-export function verifySignature(req: RawRequest, info: SignatureInfo, secretAccessKey: string): void {
+/** Verifies the signature with the caller's signing key (signingKey()); throws InvalidSignature on any mismatch. */
+export function verifySignature(req: RawRequest, info: SignatureInfo, key: Buffer): void {
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
   const declared = req.headers['x-amz-content-sha256'];
   if (declared !== undefined && declared !== bodyHash) {
@@ -172,7 +172,7 @@ export function verifySignature(req: RawRequest, info: SignatureInfo, secretAcce
   ].join('\n');
   const scope = `${info.scopeDate}/${info.region}/${info.service}/aws4_request`;
   const stringToSign = [ALGORITHM, info.amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
-  const expected = createHmac('sha256', signingKey(secretAccessKey, info.scopeDate, info.region, info.service)).update(stringToSign).digest();
+  const expected = createHmac('sha256', key).update(stringToSign).digest();
   const wellFormed = /^[0-9a-f]{64}$/.test(info.signature);
   // Constant-time comparison of equal-length buffers; a malformed signature compares against zeros.
   const given = wellFormed ? Buffer.from(info.signature, 'hex') : Buffer.alloc(32);
@@ -181,20 +181,12 @@ export function verifySignature(req: RawRequest, info: SignatureInfo, secretAcce
   }
 }
 
-const keyCache = new Map<string, Buffer>();
-
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  const cacheKey = `${createHash('sha256').update(secret).digest('hex')}/${date}/${region}/${service}`;
-  let key = keyCache.get(cacheKey);
-  if (!key) {
-    const kDate = createHmac('sha256', `AWS4${secret}`).update(date).digest();
-    const kRegion = createHmac('sha256', kDate).update(region).digest();
-    const kService = createHmac('sha256', kRegion).update(service).digest();
-    key = createHmac('sha256', kService).update('aws4_request').digest();
-    if (keyCache.size > 10_000) keyCache.clear();
-    keyCache.set(cacheKey, key);
-  }
-  return key;
+/** The key a secret signs with for one day, region and service (SigV4's derivation). */
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const kDate = createHmac('sha256', `AWS4${secret}`).update(date).digest();
+  const kRegion = createHmac('sha256', kDate).update(region).digest();
+  const kService = createHmac('sha256', kRegion).update(service).digest();
+  return createHmac('sha256', kService).update('aws4_request').digest();
 }
 
 /** RFC 3986 encoding: everything but A-Z a-z 0-9 - _ . ~ */

@@ -2,6 +2,7 @@
 // STS and the console issue (ASIA… keys with a session token, kept only as a hash). The root key
 // of the configured account is created here at first start.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { signingKey } from '../aws/sigv4.ts';
 import type { Store, Tx } from '../storage/store.ts';
 import { getUserById, tagMap } from './entities.ts';
 import type { Principal } from './principal.ts';
@@ -39,7 +40,8 @@ interface SessionDoc {
 }
 
 export interface ResolvedCredentials {
-  secretAccessKey: string;
+  /** The secret access key as stored (SecretBox): signingKey() opens it. */
+  sealedSecret: string;
   principal: Principal;
   /** When temporary credentials stop working. */
   expiresAt?: Date;
@@ -65,8 +67,30 @@ export function newSecretAccessKey(): string {
   return randomBytes(30).toString('base64').replace(/\+/g, 'a').replace(/\//g, 'b');
 }
 
+/** Signing keys kept at most, before the cache starts again (a day's keys of this many key, region and service). */
+const SIGNING_KEYS = 10_000;
+
 export class Credentials {
+  /**
+   * Derived signing keys by sealed secret, day, region and service, so that a call does not open
+   * its secret (AES-GCM, ~5 µs) and derive its key again. Keyed by the sealed form, which changes
+   * with the secret; a cached key reveals no secret and signs for one day, region and service.
+   */
+  private readonly signingKeys = new Map<string, Buffer>();
+
   constructor(private readonly box: SecretBox) {}
+
+  /** The key that resolved credentials sign with in a credential scope. */
+  signingKey(resolved: ResolvedCredentials, scope: { scopeDate: string; region: string; service: string }): Buffer {
+    const id = `${resolved.sealedSecret}/${scope.scopeDate}/${scope.region}/${scope.service}`;
+    let key = this.signingKeys.get(id);
+    if (!key) {
+      key = signingKey(this.box.open(resolved.sealedSecret), scope.scopeDate, scope.region, scope.service);
+      if (this.signingKeys.size >= SIGNING_KEYS) this.signingKeys.clear();
+      this.signingKeys.set(id, key);
+    }
+    return key;
+  }
 
   async getAccount(tx: Tx, accountId: string): Promise<AccountDoc | undefined> {
     return tx.docs.get<AccountDoc>({ collection: ACCOUNTS, partition: GLOBAL, id: accountId });
@@ -130,7 +154,7 @@ export class Credentials {
       if (!user) return undefined;
       principal = { type: 'IAMUser', accountId: key.accountId, userId: user.UserId, userName: user.UserName, path: user.Path, accessKeyId, tags: tagMap(user.Tags) };
     }
-    return { secretAccessKey: this.box.open(key.sealedSecret), principal };
+    return { sealedSecret: key.sealedSecret, principal };
   }
 
   private async resolveSession(tx: Tx, accessKeyId: string, sessionToken?: string): Promise<ResolvedCredentials | undefined> {
@@ -142,7 +166,7 @@ export class Credentials {
     // Credentials issued to an IAM user die with the user.
     const user = principal.type === 'IAMUser' ? principal : principal.type === 'FederatedUser' && principal.issuer.type === 'IAMUser' ? principal.issuer : undefined;
     if (user && !(await getUserById(tx, user.accountId, user.userId))) return undefined;
-    return { secretAccessKey: this.box.open(doc.sealedSecret), principal, expiresAt: new Date(doc.expiration) };
+    return { sealedSecret: doc.sealedSecret, principal, expiresAt: new Date(doc.expiration) };
   }
 
   /**

@@ -143,7 +143,7 @@ export function checkScopeAndTime(info: SignatureInfo, expectedService: string, 
   }
 }
 
-/** Verifies the signature with the caller's signing key (signingKey()); throws InvalidSignature on any mismatch. */
+/** Verifies the signature with the caller's signing key (Credentials.signingKey); throws InvalidSignature on any mismatch. */
 export function verifySignature(req: RawRequest, info: SignatureInfo, key: Buffer): void {
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
   const declared = req.headers['x-amz-content-sha256'];

@@ -85,22 +85,8 @@ export const EVENT_COLUMNS = [
   'record',
 ] as const;
 
-export const rowToEvent = (row: EventRow): StoredEvent =>
-  columnsToEvent([
-    row.seq,
-    row.account_id,
-    row.region,
-    row.category,
-    row.event_time,
-    row.event_id,
-    row.event_name,
-    row.event_source,
-    row.username,
-    row.access_key_id,
-    row.read_only,
-    row.resources,
-    row.record,
-  ]);
+/** A row read by column name (PostgreSQL), through the same mapping as raw rows. */
+export const rowToEvent = (row: EventRow): StoredEvent => columnsToEvent(EVENT_COLUMNS.map((c) => row[c]) as EventColumns);
 
 export function columnsToEvent([seq, accountId, region, category, eventTime, eventId, eventName, eventSource, username, accessKeyId, readOnly, resources, record]: EventColumns): StoredEvent {
   return {

@@ -253,8 +253,9 @@ export class EventIndexer {
 
   /**
    * Copies the journal's WAL, and the index's, into their database files. The journal's writer
-   * leaves this to the indexer (PASSIVE: it never waits for, nor blocks, readers or the writer),
-   * so that the calls being recorded do not pay for it.
+   * leaves the bulk of this to the indexer (PASSIVE: it never waits for, nor blocks, readers or
+   * the writer), so that the calls being recorded do not pay for it; the writer then copies the
+   * frames committed meanwhile (see SqliteStore's walCopied).
    */
   checkpoint(): void {
     this.db.pragma('j.wal_checkpoint(PASSIVE)');
@@ -267,7 +268,7 @@ export class EventIndexer {
 }
 
 export type IndexerRequest = { type: 'flush'; id: number } | { type: 'purged'; eventTime: number } | { type: 'close' };
-export type IndexerReply = { type: 'flushed'; id: number } | { type: 'error'; message: string; id?: number };
+export type IndexerReply = { type: 'flushed'; id: number } | { type: 'checkpointed' } | { type: 'error'; message: string; id?: number };
 
 /** The main thread's handle on the indexer worker; a worker that dies is started again. */
 export class IndexerThread {
@@ -282,6 +283,8 @@ export class IndexerThread {
   constructor(
     private readonly files: { indexFile: string; journalFile: string },
     private readonly log: (message: string) => void,
+    /** The indexer has copied the journal's WAL into its database file. */
+    private readonly onCheckpoint: () => void,
   ) {
     this.start();
   }
@@ -294,6 +297,7 @@ export class IndexerThread {
     worker.unref();
     worker.on('message', (m: IndexerReply) => {
       if (m.type === 'flushed') this.settle(m.id);
+      else if (m.type === 'checkpointed') this.onCheckpoint();
       else {
         this.log(`event history index: ${m.message}`);
         if (m.id !== undefined) this.settle(m.id, new Error(m.message));

@@ -49,6 +49,7 @@ function step(purgeNow = false): boolean {
   if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
     indexer.checkpoint();
     lastCheckpoint = Date.now();
+    reply({ type: 'checkpointed' });
   }
   return left === 0;
 }

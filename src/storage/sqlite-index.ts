@@ -226,8 +226,8 @@ export class EventIndexer {
     })();
   }
 
-  /** Indexes up to `limit` events after the indexed ones; returns how many are left. */
-  indexPending(limit: number): number {
+  /** Indexes up to `limit` events after the indexed ones; returns how many were not indexed before, and are left after. */
+  indexPending(limit: number): { behind: number; left: number } {
     return this.db.transaction(() => {
       const from = this.indexedSeq.get() as number;
       const to = this.chunkEnd.get(from, limit) as number | null;
@@ -239,7 +239,8 @@ export class EventIndexer {
         this.clearKeys.run();
         this.setIndexedSeq.run(to);
       }
-      return (this.lastSeq.get() as number) - (to ?? from);
+      const last = this.lastSeq.get() as number;
+      return { behind: last - from, left: last - (to ?? from) };
     })();
   }
 
@@ -267,8 +268,25 @@ export class EventIndexer {
   }
 }
 
-export type IndexerRequest = { type: 'flush'; id: number } | { type: 'purged'; eventTime: number } | { type: 'close' };
-export type IndexerReply = { type: 'flushed'; id: number } | { type: 'checkpointed' } | { type: 'error'; message: string; id?: number };
+export type IndexerRequest = { type: 'flush'; id: number } | { type: 'purged'; eventTime: number } | { type: 'stop' } | { type: 'close' };
+export type IndexerReply =
+  | { type: 'flushed'; id: number }
+  | { type: 'checkpointed' }
+  | { type: 'lagging'; events: number }
+  | { type: 'error'; message: string; id?: number };
+
+export interface IndexerData {
+  indexFile: string;
+  journalFile: string;
+  /** Events behind at which a background indexer is replaced by one at normal priority (sqlite-indexer.ts). */
+  lagLimit: number;
+}
+
+/**
+ * A background indexer this far behind is starved of CPU. Lookups read the unindexed events from
+ * the journal meanwhile; at ~5,000 calls a second this is two seconds of them.
+ */
+export const INDEX_LAG_LIMIT = 10_000;
 
 /** The main thread's handle on the indexer worker; a worker that dies is started again. */
 export class IndexerThread {
@@ -279,9 +297,11 @@ export class IndexerThread {
   private closing: Promise<void> | undefined;
   /** Before the next restart; doubled while the worker keeps dying young (a data dir gone). */
   private restartDelay = 1000;
+  /** Set while a lagging background worker stops: its successor starts at once. */
+  private replacing = false;
 
   constructor(
-    private readonly files: { indexFile: string; journalFile: string },
+    private readonly data: IndexerData,
     private readonly log: (message: string) => void,
     /** The indexer has copied the journal's WAL into its database file. */
     private readonly onCheckpoint: () => void,
@@ -291,14 +311,19 @@ export class IndexerThread {
 
   private start(): void {
     const started = Date.now();
-    const worker = startWorker(new URL('./sqlite-indexer.ts', import.meta.url), this.files);
+    const worker = startWorker(new URL('./sqlite-indexer.ts', import.meta.url), this.data);
     this.worker = worker;
     // The worker never keeps the process alive: the journal holds the truth, the index catches up.
     worker.unref();
     worker.on('message', (m: IndexerReply) => {
       if (m.type === 'flushed') this.settle(m.id);
       else if (m.type === 'checkpointed') this.onCheckpoint();
-      else {
+      else if (m.type === 'lagging') {
+        // A new thread starts at normal priority: one in the background may not leave it.
+        this.log(`event history index: ${m.events} events behind while the CPUs were busy; indexing at normal priority until caught up`);
+        this.replacing = true;
+        worker.postMessage({ type: 'stop' } satisfies IndexerRequest);
+      } else {
         this.log(`event history index: ${m.message}`);
         if (m.id !== undefined) this.settle(m.id, new Error(m.message));
       }
@@ -306,6 +331,13 @@ export class IndexerThread {
     worker.on('error', (err) => this.log(`event history index: ${err.stack ?? String(err)}`));
     worker.on('exit', () => {
       this.worker = undefined;
+      if (this.replacing && !this.closing) {
+        this.replacing = false;
+        this.start();
+        // Who waited for the stopped worker is answered by its successor.
+        for (const id of this.flushes.keys()) this.post({ type: 'flush', id });
+        return;
+      }
       for (const id of [...this.flushes.keys()]) this.settle(id, new Error('the indexer stopped'));
       if (this.closing) return;
       this.restartDelay = Date.now() - started > 60_000 ? 1000 : Math.min(this.restartDelay * 2, 60_000);
@@ -323,15 +355,18 @@ export class IndexerThread {
 
   /** Resolves once every event committed before the call is indexed. */
   flush(): Promise<void> {
-    const worker = this.worker;
-    if (!worker || this.closing) return Promise.reject(new Error('the indexer is not running'));
+    if (!this.worker || this.closing) return Promise.reject(new Error('the indexer is not running'));
     const id = this.nextId++;
-    // Held open while someone waits for the worker.
-    worker.ref();
     return new Promise<void>((resolve, reject) => {
       this.flushes.set(id, { resolve, reject });
-      worker.postMessage({ type: 'flush', id } satisfies IndexerRequest);
+      this.post({ type: 'flush', id });
     });
+  }
+
+  private post(flush: IndexerRequest & { type: 'flush' }): void {
+    // Held open while someone waits for the worker.
+    this.worker!.ref();
+    this.worker!.postMessage(flush);
   }
 
   /** Events up to `eventTime` (epoch seconds) were purged from the journal. */

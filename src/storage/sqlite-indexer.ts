@@ -1,9 +1,11 @@
 // The worker thread behind the embedded store's Event history index (see sqlite-index.ts): it
 // follows the journal, indexes new events in bulk, deletes the rows of purged events, and
 // checkpoints the journal's WAL.
+import { execFileSync } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventIndexer } from './sqlite-index.ts';
-import type { IndexerReply, IndexerRequest } from './sqlite-index.ts';
+import type { IndexerData, IndexerReply, IndexerRequest } from './sqlite-index.ts';
 
 /**
  * How often the journal is checked for new events. Lookups read the unindexed tail meanwhile
@@ -27,7 +29,7 @@ const CHECKPOINT_MS = 500;
  */
 const PURGE_MS = 60_000;
 
-const { indexFile, journalFile } = workerData.data as { indexFile: string; journalFile: string };
+const { indexFile, journalFile, lagLimit } = workerData.data as IndexerData;
 const indexer = new EventIndexer(indexFile, journalFile);
 const port = parentPort!;
 let timer: NodeJS.Timeout | undefined;
@@ -38,6 +40,41 @@ let lastPurge = 0;
 
 const reply = (m: IndexerReply) => port.postMessage(m);
 
+/**
+ * Once caught up, the indexer runs as a background thread (Linux's SCHED_IDLE): it then uses the
+ * CPU time the API's calls leave, and the kernel counts its CPU as idle when it places a thread
+ * being woken. Otherwise a thread woken on this machine (a client reading a response), finding
+ * the indexer's CPU busy, could be put on the main thread's and preempt it. In A/B runs of
+ * audited CreateAccount load on 2 CPUs, the main thread then waited 16-59% less for a CPU and
+ * throughput rose 1-5% (one run: 22%; another: -4%). Lookups never wait for the index: they read
+ * the events it does not hold yet from the journal.
+ */
+let priority: 'normal' | 'background' | 'unavailable' = 'normal';
+function runInBackground(): void {
+  try {
+    // The thread's own id (Linux): `chrt -p` sets the policy of that thread only.
+    const tid = readlinkSync('/proc/thread-self').split('/').pop()!;
+    execFileSync('chrt', ['--idle', '-p', '0', tid], { stdio: 'ignore' });
+    priority = 'background';
+  } catch {
+    priority = 'unavailable';
+  }
+}
+/**
+ * A background thread gets almost no CPU while other threads keep every CPU busy, and an
+ * unprivileged thread cannot leave SCHED_IDLE: past this lag the main thread starts a new
+ * indexer, at normal priority until it catches up.
+ */
+let lagReported = false;
+/** `behind`: the events the index did not hold when the thread got to run; `left`: after it indexed. */
+function watchLag(behind: number, left: number): void {
+  if (left === 0 && priority === 'normal') runInBackground();
+  else if (behind > lagLimit && priority === 'background' && !lagReported) {
+    lagReported = true;
+    reply({ type: 'lagging', events: behind });
+  }
+}
+
 /** Indexes one chunk (and purges when due, or `purgeNow`); true when the index has caught up with the journal. */
 function step(purgeNow = false): boolean {
   if (purgePending !== undefined && (purgeNow || Date.now() - lastPurge >= PURGE_MS)) {
@@ -45,7 +82,8 @@ function step(purgeNow = false): boolean {
     purgePending = undefined;
     lastPurge = Date.now();
   }
-  const left = indexer.indexPending(CHUNK);
+  const { behind, left } = indexer.indexPending(CHUNK);
+  watchLag(behind, left);
   if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
     indexer.checkpoint();
     lastCheckpoint = Date.now();
@@ -74,6 +112,11 @@ port.on('message', (m: IndexerRequest) => {
       reply({ type: 'flushed', id: m.id });
     } else if (m.type === 'purged') {
       purgePending = Math.max(purgePending ?? m.eventTime, m.eventTime);
+    } else if (m.type === 'stop') {
+      // Replaced by an indexer at normal priority, which carries on from the index as it is.
+      clearTimeout(timer);
+      indexer.close();
+      port.close();
     } else {
       clearTimeout(timer);
       while (!step());

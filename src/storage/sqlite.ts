@@ -14,7 +14,7 @@ import { columnsToEvent, EVENT_COLUMNS } from './journal-index.ts';
 import { eventIdTime } from '../audit/event-id.ts';
 import type { EventColumns, EventMeta } from './journal-index.ts';
 import { limitTo } from './sqlite-limit.ts';
-import { createIndexFile, eventColumns, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, LONG_TAIL, lookupParams, lookupSql, tailSql } from './sqlite-index.ts';
+import { createIndexFile, eventColumns, INDEX_LAG_LIMIT, INDEXED_SEQ_SQL, indexFileOf, IndexerThread, LONG_TAIL, lookupParams, lookupSql, tailSql } from './sqlite-index.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS docs (
@@ -361,6 +361,7 @@ export class SqliteStore implements Store {
   constructor(
     file: string,
     private readonly log: (message: string) => void = (m) => console.error(m),
+    options: { indexLagLimit?: number } = {},
   ) {
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
@@ -389,7 +390,7 @@ export class SqliteStore implements Store {
     this.readTx = new SqliteTx(this.reader, lookups, this.docCache, 'reader');
     const sql = { begin: 'BEGIN IMMEDIATE', savepoint: 'SAVEPOINT w', release: 'RELEASE w', rollbackTo: 'ROLLBACK TO w', commit: 'COMMIT', checkpoint: 'PRAGMA wal_checkpoint(PASSIVE)' };
     this.control = Object.fromEntries(Object.entries(sql).map(([k, v]) => [k, this.writer.prepare(v)])) as SqliteStore['control'];
-    this.indexer = new IndexerThread({ indexFile, journalFile: file }, log, () => (this.walCopied = true));
+    this.indexer = new IndexerThread({ indexFile, journalFile: file, lagLimit: options.indexLagLimit ?? INDEX_LAG_LIMIT }, log, () => (this.walCopied = true));
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

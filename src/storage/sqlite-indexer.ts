@@ -1,6 +1,6 @@
 // The worker thread behind the embedded store's Event history index (see sqlite-index.ts): it
 // follows the journal, indexes new events in bulk, deletes the rows of purged events, and
-// checkpoints the journal's WAL.
+// checkpoints the journal's WAL; in the background once it has caught up.
 import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -368,8 +368,9 @@ export class SqliteStore implements Store {
     // NORMAL in WAL mode: a commit is atomic and survives a process crash; only a power loss
     // can lose the last few commits, and then a change and its record are lost together.
     this.writer.pragma('synchronous = NORMAL');
-    // The indexer thread checkpoints the WAL; the writer does only when the WAL grows past ~40 MB
-    // (the indexer stalled), so that the calls being recorded do not pay for checkpoints.
+    // The indexer thread checkpoints the WAL, so that the calls being recorded do not pay for
+    // checkpoints: the writer copies only the frames committed meanwhile (walCopied), and the
+    // whole WAL only when it grows past ~40 MB (the indexer stalled).
     this.writer.pragma('wal_autocheckpoint = 10000');
     this.writer.pragma('busy_timeout = 5000');
     // SQLite's own default page cache (2 MB), not better-sqlite3's 16 MB. A page split may swap

@@ -84,12 +84,14 @@ function step(purgeNow = false): boolean {
   }
   const { behind, left } = indexer.indexPending(CHUNK);
   watchLag(behind, left);
-  if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
-    indexer.checkpoint();
-    lastCheckpoint = Date.now();
-    reply({ type: 'checkpointed' });
-  }
+  if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) checkpoint();
   return left === 0;
+}
+
+function checkpoint(): void {
+  indexer.checkpoint();
+  lastCheckpoint = Date.now();
+  reply({ type: 'checkpointed' });
 }
 
 function poll(): void {
@@ -107,8 +109,10 @@ function poll(): void {
 port.on('message', (m: IndexerRequest) => {
   try {
     if (m.type === 'flush') {
-      // A flush also settles purges, so that whoever waits sees the index as the journal is.
+      // A flush also settles purges, so that whoever waits sees the index as the journal is,
+      // and copies the WAL (a flush follows a bulk load, or a test that wants a known state).
       while (!step(true));
+      checkpoint();
       reply({ type: 'flushed', id: m.id });
     } else if (m.type === 'purged') {
       purgePending = Math.max(purgePending ?? m.eventTime, m.eventTime);

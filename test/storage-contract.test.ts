@@ -12,24 +12,11 @@ import { PostgresStore } from '../src/storage/postgres.ts';
 import type { JournalEntry, Store } from '../src/storage/store.ts';
 import { tempDir } from './helpers/server.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
+import { journalEntry } from './helpers/journal.ts';
 
+/** With a principal and a resource, and an id that is not UUIDv7 (events may carry any id). */
 function entry(over: Partial<JournalEntry> = {}): JournalEntry {
-  const eventId = randomUUID();
-  return {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    eventId,
-    eventTime: new Date('2026-11-20T10:00:00Z'),
-    eventName: 'CreateAccount',
-    eventSource: 'chime.amazonaws.com',
-    username: 'root',
-    accessKeyId: 'AKIAEXAMPLE',
-    readOnly: false,
-    category: 'Management',
-    resources: [{ type: 'AWS::Chime::Account', name: 'acct-1' }],
-    record: JSON.stringify({ eventID: eventId }),
-    ...over,
-  };
+  return journalEntry({ eventId: randomUUID(), username: 'root', accessKeyId: 'AKIAEXAMPLE', resources: [{ type: 'AWS::Chime::Account', name: 'acct-1' }], ...over });
 }
 
 interface Backend {

@@ -12,32 +12,16 @@ import { lookupKeys } from '../src/storage/journal-index.ts';
 import { eventIdKey, newEventId } from '../src/audit/event-id.ts';
 import type { JournalEntry, LookupQuery } from '../src/storage/store.ts';
 import { tempDir } from './helpers/server.ts';
-
-function entry(over: Partial<JournalEntry>): JournalEntry {
-  const eventId = over.eventId ?? newEventId();
-  return {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    eventId,
-    eventTime: new Date('2026-11-20T10:00:00Z'),
-    eventName: 'CreateAccount',
-    eventSource: 'chime.amazonaws.com',
-    readOnly: false,
-    category: 'Management',
-    resources: [],
-    record: JSON.stringify({ eventID: eventId }),
-    ...over,
-  };
-}
+import { journalEntry } from './helpers/journal.ts';
 
 const ENTRIES: JournalEntry[] = [
-  entry({ username: 'root', accessKeyId: 'AKIAROOT', resources: [{ type: 'AWS::Chime::Account', name: 'acct-1' }] }),
-  entry({ readOnly: true, eventName: 'GetAccount', username: 'alice', resources: [] }),
+  journalEntry({ username: 'root', accessKeyId: 'AKIAROOT', resources: [{ type: 'AWS::Chime::Account', name: 'acct-1' }] }),
+  journalEntry({ readOnly: true, eventName: 'GetAccount', username: 'alice', resources: [] }),
   // No username or access key (an AWS service's call), and empty ones.
-  entry({ username: undefined, accessKeyId: undefined, eventSource: 'sts.amazonaws.com' }),
-  entry({ username: '', accessKeyId: '' }),
+  journalEntry({ username: undefined, accessKeyId: undefined, eventSource: 'sts.amazonaws.com' }),
+  journalEntry({ username: '', accessKeyId: '' }),
   // Several resources, one type twice, a name equal to a type, a resource repeated.
-  entry({
+  journalEntry({
     resources: [
       { type: 'AWS::Chime::Account', name: 'acct-2' },
       { type: 'AWS::Chime::User', name: 'user-1' },
@@ -46,12 +30,12 @@ const ENTRIES: JournalEntry[] = [
     ],
   }),
   // Hostile and unusual strings are values like any other.
-  entry({ username: "o'brien\"; DROP TABLE lookup_keys; --", resources: [{ type: 'AWS::S3::Object', name: 'ünïcødé/😀/\u0000nul' }] }),
+  journalEntry({ username: "o'brien\"; DROP TABLE lookup_keys; --", resources: [{ type: 'AWS::S3::Object', name: 'ünïcødé/😀/\u0000nul' }] }),
   // Other regions, categories and accounts are other keys.
-  entry({ region: 'eu-west-1', category: 'Insight', accountId: '210987654321', username: 'root' }),
+  journalEntry({ region: 'eu-west-1', category: 'Insight', accountId: '210987654321', username: 'root' }),
   // Event ids of older journals (v4) and strings that are not UUIDs.
-  entry({ eventId: randomUUID() }),
-  entry({ eventId: 'not-a-uuid' }),
+  journalEntry({ eventId: randomUUID() }),
+  journalEntry({ eventId: 'not-a-uuid' }),
 ];
 
 test('sqlite index: the rows the indexer derives in SQL are the keys lookupKeys derives, and each finds its event', async () => {
@@ -151,7 +135,7 @@ test('sqlite lookups answer from a tail the index does not hold yet, short or lo
   const store = new SqliteStore(file);
   const base = Date.parse('2026-11-20T09:00:00Z');
   const filler = Array.from({ length: LONG_TAIL + 500 }, (_, i) =>
-    entry({
+    journalEntry({
       // Ids made at their event's time, as journalEntry makes them (the test entries' are not).
       eventId: newEventId(base + i * 2000),
       eventTime: new Date(base + i * 2000),

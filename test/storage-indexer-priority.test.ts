@@ -6,9 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqliteStore } from '../src/storage/sqlite.ts';
-import { newEventId } from '../src/audit/event-id.ts';
-import type { JournalEntry } from '../src/storage/store.ts';
 import { tempDir } from './helpers/server.ts';
+import { journalEntry } from './helpers/journal.ts';
 
 /** This process's threads under SCHED_IDLE (policy 5, the 41st field of /proc's stat). */
 function idleThreads(): string[] {
@@ -34,22 +33,6 @@ async function idleThread(what: string, ok: (tid: string) => boolean = () => tru
   return tid;
 }
 
-function entry(i: number): JournalEntry {
-  const eventId = newEventId();
-  return {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    eventId,
-    eventTime: new Date(),
-    eventName: 'CreateAccount',
-    eventSource: 'chime.amazonaws.com',
-    readOnly: false,
-    category: 'Management',
-    resources: [{ type: 'AWS::Chime::Account', name: `account-${i}` }],
-    record: JSON.stringify({ eventID: eventId }),
-  };
-}
-
 test('sqlite indexer: caught up, it runs in the background; far behind, it is replaced by one at normal priority, and who waited is answered', async (t) => {
   const logged: string[] = [];
   const store = new SqliteStore(join(tempDir(), 'opentrail.db'), (m) => logged.push(m), { indexLagLimit: 50 });
@@ -59,7 +42,7 @@ test('sqlite indexer: caught up, it runs in the background; far behind, it is re
 
   // 500 events at once: the background indexer finds itself 500 behind, over the limit of 50.
   await store.write(async (tx) => {
-    for (let i = 0; i < 500; i++) await tx.journal.append(entry(i));
+    for (let i = 0; i < 500; i++) await tx.journal.append(journalEntry({ eventTime: new Date(), resources: [{ type: 'AWS::Chime::Account', name: `account-${i}` }] }));
   });
   await store.indexAll();
   assert.ok(

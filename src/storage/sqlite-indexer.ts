@@ -116,14 +116,11 @@ port.on('message', (m: IndexerRequest) => {
       reply({ type: 'flushed', id: m.id });
     } else if (m.type === 'purged') {
       purgePending = Math.max(purgePending ?? m.eventTime, m.eventTime);
-    } else if (m.type === 'stop') {
-      // Replaced by an indexer at normal priority, which carries on from the index as it is.
-      clearTimeout(timer);
-      indexer.close();
-      port.close();
     } else {
       clearTimeout(timer);
-      while (!step());
+      // Closing indexes what is left; a stopped indexer is replaced by one at normal priority,
+      // which carries on from the index as it is.
+      if (m.type === 'close') while (!step());
       indexer.close();
       port.close();
     }

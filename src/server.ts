@@ -62,7 +62,8 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   const confirmations = new ConfirmationSender(context, () => server.url, log);
 
   const https = config.tlsCert ? { key: readSettingFile('OPENTRAIL_TLS_KEY', config.tlsKey!), cert: readSettingFile('OPENTRAIL_TLS_CERT', config.tlsCert) } : null;
-  const app = (https ? Fastify({ https, bodyLimit: MAX_BODY }) : Fastify({ bodyLimit: MAX_BODY })) as FastifyInstance;
+  const http = { bodyLimit: MAX_BODY, rewriteUrl: routable };
+  const app = (https ? Fastify({ https, ...http }) : Fastify(http)) as FastifyInstance;
   // Signatures cover the exact body bytes: keep every body raw, whatever its content type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -111,8 +112,24 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   return server;
 }
 
+/**
+ * Fastify's router refuses a URL with a malformed percent-escape (`%FF`, a lone `%`) in its own
+ * error format, before any route. The pipeline reads such paths as sent (safeDecode), so the
+ * router is given the URL with every `%` escaped, and the request its original URL
+ * (`originalUrl`): the caller gets the service's own error, and a known key's call is recorded.
+ */
+function routable(req: { url?: string }): string {
+  const url = req.url ?? '/';
+  try {
+    decodeURI(url);
+    return url;
+  } catch {
+    return url.replaceAll('%', '%25');
+  }
+}
+
 function toRawRequest(request: FastifyRequest): RawRequest {
-  const url = request.raw.url ?? '/';
+  const url = request.originalUrl;
   const q = url.indexOf('?');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {

@@ -205,6 +205,33 @@ describe('bad input', () => {
     }
   });
 
+  test("malformed percent-escapes in a path get the service's own error, and are recorded", async () => {
+    // No SDK sends these (they encode every label), but any HTTP client can.
+    for (const label of ['%FF', '%', 'a%zz']) {
+      const res = await signedRequest(s.url, { path: `/accounts/${label}` });
+      assert.equal(res.status, 404, `${label}: ${res.text}`);
+      assert.equal(res.headers.get('x-amzn-errortype'), 'NotFoundException');
+      assert.deepEqual(res.json, { Code: 'NotFound', Message: `The requested account ${label} does not exist.` });
+      const [r] = await recorded(res.headers.get('x-amzn-requestid'));
+      assert.equal(r.eventName, 'GetAccount');
+      assert.equal(r.errorCode, 'NotFoundException');
+      assert.deepEqual(r.requestParameters, { accountId: label });
+    }
+    // With a body and a query: the body still reaches the signature check and the operation.
+    const invite = await signedRequest(s.url, {
+      method: 'POST',
+      path: '/accounts/%FF/users',
+      query: { operation: 'add' },
+      headers: { 'content-type': 'application/json' },
+      body: '{"UserEmailList":["a@example.com"]}',
+    });
+    assert.equal(invite.status, 404, invite.text);
+    assert.equal(invite.headers.get('x-amzn-errortype'), 'NotFoundException');
+    const [r] = await recorded(invite.headers.get('x-amzn-requestid'));
+    assert.equal(r.eventName, 'InviteUsers');
+    assert.deepEqual(r.requestParameters, { accountId: '%FF', userEmailList: ['HIDDEN_DUE_TO_SECURITY_REASONS'] });
+  });
+
   test('a body over the size limit is refused with an AWS-shaped 413, not a 500', async () => {
     const res: RawResult = await signedRequest(s.url, { method: 'POST', path: '/accounts', headers: { 'content-type': 'application/json' }, body: `{"Name":"${'x'.repeat(11 * 1024 * 1024)}"}` });
     assert.equal(res.status, 413);

@@ -54,7 +54,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
   const secure = Boolean(context.config.tlsCert);
 
   app.addHook('preHandler', async (request, reply) => {
-    if (isApiRequest(request.headers, request.raw.url ?? '/')) {
+    if (isApiRequest(request.headers, request.originalUrl)) {
       await opts.forward(request, reply);
       return reply;
     }

@@ -1,7 +1,10 @@
 // Builds the running server from a Config: the store, the keys, the services, and one HTTP port
 // for all of them.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -62,7 +65,7 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   const confirmations = new ConfirmationSender(context, () => server.url, log);
 
   const https = config.tlsCert ? { key: readSettingFile('OPENTRAIL_TLS_KEY', config.tlsKey!), cert: readSettingFile('OPENTRAIL_TLS_CERT', config.tlsCert) } : null;
-  const http = { bodyLimit: MAX_BODY, rewriteUrl: routable };
+  const http = { bodyLimit: MAX_BODY, rewriteUrl: routable, clientErrorHandler: refuseUnparsable };
   const app = (https ? Fastify({ https, ...http }) : Fastify(http)) as FastifyInstance;
   // Signatures cover the exact body bytes: keep every body raw, whatever its content type.
   app.removeAllContentTypeParsers();
@@ -126,6 +129,29 @@ function routable(req: { url?: string }): string {
   } catch {
     return url.replaceAll('%', '%25');
   }
+}
+
+/**
+ * Bytes that are not an HTTP request (a parse error, headers over Node's limit, a request too
+ * slow to arrive) get AWS's JSON error shape, as Fastify's other refusals do (setErrorHandler),
+ * instead of Fastify's own. No service or operation can be known, so nothing is recorded.
+ */
+function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'RequestTimeoutException', 'The request did not arrive in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'BadRequestException', 'The request headers are too large.']
+        : [400, 'BadRequestException', `The request is not valid HTTP (${err.code ?? 'parse error'}).`];
+  const body = JSON.stringify({ message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `x-amzn-ErrorType: ${code}\r\nx-amzn-RequestId: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 function toRawRequest(request: FastifyRequest): RawRequest {

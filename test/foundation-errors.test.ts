@@ -2,6 +2,7 @@
 // aws CLI; never a 500, and every refused call of a known key is in Event history.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { CreateAccountCommand, ListAccountsCommand } from '@aws-sdk/client-chime';
 import type { ChimeClient } from '@aws-sdk/client-chime';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
@@ -230,6 +231,27 @@ describe('bad input', () => {
     const [r] = await recorded(invite.headers.get('x-amzn-requestid'));
     assert.equal(r.eventName, 'InviteUsers');
     assert.deepEqual(r.requestParameters, { accountId: '%FF', userEmailList: ['HIDDEN_DUE_TO_SECURITY_REASONS'] });
+  });
+
+  test('bytes that are not HTTP get an AWS-shaped 400, and headers over the limit a 431', async () => {
+    const exchange = (bytes: string) =>
+      new Promise<string>((resolve, reject) => {
+        const { hostname, port } = new URL(s.url);
+        const socket = connect(Number(port), hostname, () => socket.end(bytes));
+        let answer = '';
+        socket.on('data', (d) => (answer += d.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const head = (answer: string) => answer.split('\r\n\r\n')[0].toLowerCase();
+    const garbage = await exchange('NOT HTTP AT ALL\r\n\r\n');
+    assert.match(garbage, /^HTTP\/1\.1 400 /);
+    assert.match(head(garbage), /\r\nx-amzn-errortype: badrequestexception\r\n/);
+    assert.match(head(garbage), /\r\nx-amzn-requestid: [0-9a-f-]{36}/);
+    assert.equal(JSON.parse(garbage.split('\r\n\r\n')[1]).message, 'The request is not valid HTTP (HPE_INVALID_METHOD).');
+    const huge = await exchange(`GET /accounts HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+    assert.match(huge, /^HTTP\/1\.1 431 /);
+    assert.match(head(huge), /\r\nx-amzn-errortype: badrequestexception\r\n/);
   });
 
   test('a body over the size limit is refused with an AWS-shaped 413, not a 500', async () => {

@@ -235,13 +235,14 @@ describe('bad input', () => {
 
   test('bytes that are not HTTP get an AWS-shaped 400, and headers over the limit a 431', async () => {
     const exchange = (bytes: string) =>
-      new Promise<string>((resolve, reject) => {
+      new Promise<string>((resolve) => {
         const { hostname, port } = new URL(s.url);
         const socket = connect(Number(port), hostname, () => socket.end(bytes));
         let answer = '';
         socket.on('data', (d) => (answer += d.toString()));
+        // The server closes the connection after its answer, maybe before reading all we sent.
+        socket.on('error', () => undefined);
         socket.on('close', () => resolve(answer));
-        socket.on('error', reject);
       });
     const head = (answer: string) => answer.split('\r\n\r\n')[0].toLowerCase();
     const garbage = await exchange('NOT HTTP AT ALL\r\n\r\n');

@@ -463,15 +463,22 @@ export class SqliteStore implements Store {
     for (const s of settled) s();
     if (this.walCopied) {
       this.walCopied = false;
-      try {
-        this.control.checkpoint.get();
-      } catch (err) {
-        // Nothing is lost: the indexer copies the WAL again, and the autocheckpoint bounds it.
-        this.log(`checkpoint after the indexer's failed: ${String(err)}`);
-      }
+      // Once this group's answers have gone out (microtasks), and before the next group begins:
+      // that one is scheduled with setImmediate only after this group ends.
+      setImmediate(() => this.copyWalRest());
     }
     const purged = this.writeTx.journal.takePurged();
     if (purged !== undefined) this.indexer.purged(purged);
+  }
+
+  /** Copies the frames committed while the indexer copied the WAL (see walCopied). */
+  private copyWalRest(): void {
+    try {
+      this.control.checkpoint.get();
+    } catch (err) {
+      // Nothing is lost: the indexer copies the WAL again, and the autocheckpoint bounds it.
+      this.log(`checkpoint after the indexer's failed: ${String(err)}`);
+    }
   }
 
   /** Resolves once Event history's index holds every event committed so far (bulk loads, tests). */

@@ -17,10 +17,9 @@ const POLL_MS = 100;
 const CHUNK = 5000;
 /**
  * A checkpoint copies each changed page once however often it changed, so rarer is cheaper; but
- * the WAL must not reach the writer's autocheckpoint (10,000 pages, see sqlite.ts), which the
- * calls being recorded would pay on the main thread. Under load (~6,000 CreateAccount calls a
- * second, ~3.4 pages each) every 2 s reached it; every step (100 ms) cost ~10 µs more CPU per
- * call than every 500 ms.
+ * the WAL must not reach the writer's autocheckpoint (WAL_BOUND, see sqlite.ts), which the
+ * calls being recorded would pay on the main thread. Every step (100 ms) cost ~10 µs more CPU
+ * per call than every 500 ms.
  */
 const CHECKPOINT_MS = 500;
 /**

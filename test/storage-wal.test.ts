@@ -44,7 +44,7 @@ test('sqlite: frames committed while the indexer copied the WAL are copied by th
   );
 });
 
-test('sqlite: a write does not copy a WAL of 12,000 frames itself; the indexer does, off the main thread', async (t) => {
+test('sqlite: a write does not copy a WAL of 12,000 frames on the main thread; that is left to the indexer thread', async (t) => {
   const file = join(tempDir(), 'opentrail.db');
   const store = new SqliteStore(file, () => {});
   t.after(() => store.close());

@@ -6,15 +6,11 @@ import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { signedRequest } from './helpers/signing.ts';
+import { generator } from './helpers/fuzz.ts';
+import type { Generator } from './helpers/fuzz.ts';
 import type { RawCall } from './helpers/signing.ts';
 
 const REQUESTS = 400;
-
-/** A small deterministic generator (an LCG): the same seed gives the same requests. */
-function generator(seed: number) {
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] };
-}
 
 const CHIME_PATHS = [
   '/accounts',
@@ -48,7 +44,7 @@ const QUERY_ACTIONS: Record<string, string[]> = {
 const QUERY_PARAMS = ['UserName', 'RoleName', 'PolicyArn', 'PolicyDocument', 'PolicyName', 'RoleArn', 'RoleSessionName', 'DurationSeconds', 'Name', 'TopicArn', 'Protocol', 'Endpoint', 'Message', 'Tags.member.1.Key', 'Policy'];
 
 /** One random request; `what` says what it was when it fails. */
-function randomCall(g: ReturnType<typeof generator>, accountId: string): RawCall & { what: string } {
+function randomCall(g: Generator, accountId: string): RawCall & { what: string } {
   const json = () => {
     if (g.next() < 0.2) return g.pick(BAD_JSON);
     const body: Record<string, unknown> = {};

@@ -11,6 +11,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './app-context.ts';
 import type { Config } from './config.ts';
 import { readSettingFile } from './config.ts';
+import { FrontDoorError } from './aws/errors.ts';
+import { RestJsonProtocol } from './aws/protocols/rest-json.ts';
 import type { RawRequest } from './aws/request.ts';
 import { Credentials } from './iam/credentials.ts';
 import { SecretBox } from './iam/secret-box.ts';
@@ -131,6 +133,9 @@ function routable(req: { url?: string }): string {
   }
 }
 
+/** Writes refuseUnparsable's errors (rest-json has no service-specific state). */
+const REFUSALS = new RestJsonProtocol();
+
 /**
  * Bytes that are not an HTTP request (a parse error, headers over Node's limit, a request too
  * slow to arrive) get AWS's JSON error shape, as Fastify's other refusals do (setErrorHandler),
@@ -144,12 +149,12 @@ function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex): void {
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'BadRequestException', 'The request headers are too large.']
         : [400, 'BadRequestException', `The request is not valid HTTP (${err.code ?? 'parse error'}).`];
-  const body = JSON.stringify({ message });
   if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `x-amzn-ErrorType: ${code}\r\nx-amzn-RequestId: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    // The front-door error shape of rest-json, the protocol guessed when nothing else is known.
+    const refusal = REFUSALS.error(new FrontDoorError(code, code, message, status), randomUUID());
+    const headers = { ...refusal.headers, 'content-length': String(Buffer.byteLength(refusal.body)), connection: 'close' };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${refusal.body}`);
   }
   socket.destroy();
 }

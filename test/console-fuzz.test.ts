@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ACCOUNT_ID, startServer } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { ROOT_PASSWORD } from './helpers/console.ts';
-import { generator } from './helpers/fuzz.ts';
+import { BAD_JSON, generator, VALUES } from './helpers/fuzz.ts';
 import type { Generator } from './helpers/fuzz.ts';
 import { HttpBrowser } from './helpers/http-browser.ts';
 
@@ -32,8 +32,6 @@ const QUERY_KEYS = ['region', 'key', 'value', 'start', 'end', 'hideReadOnly', 't
 const SERVICES = ['chime', 'cloudtrail', 'iam', '', '%FF', '..'];
 const OPERATIONS = ['ListAccounts', 'CreateAccount', 'GetAccount', 'UpdateAccount', 'DeleteAccount', 'InviteUsers', 'LookupEvents', 'CreateTrail', 'DescribeTrails', 'Nope', 'constructor', '__proto__'];
 const MEMBERS = ['Name', 'AccountId', 'UserEmailList', 'MaxResults', 'NextToken', 'LookupAttributes', 'StartTime', 'S3BucketName', 'input', 'region', '__proto__'];
-const VALUES: unknown[] = [null, true, -1, 0, 51, 1e308, '', 'x'.repeat(150_000), [], {}, [[[]]], { a: 1 }, '\uD800', 'a@example.com', [1, 'a', null], '2026-01-01T00:00:00Z'];
-const BAD_JSON = ['{', '[]', '1', 'null', '"s"', '['.repeat(5000), '{"a":'.repeat(3000)];
 
 interface RandomRequest {
   method: string;

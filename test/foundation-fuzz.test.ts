@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { signedRequest } from './helpers/signing.ts';
-import { generator } from './helpers/fuzz.ts';
+import { BAD_JSON, generator, VALUES } from './helpers/fuzz.ts';
 import type { Generator } from './helpers/fuzz.ts';
 import type { RawCall } from './helpers/signing.ts';
 
@@ -32,9 +32,7 @@ const CHIME_PATHS = [
 ];
 const OPERATIONS = ['add', 'create', 'suspend', 'unsuspend', 'logout', 'reset-personal-pin', 'regenerate-security-token', 'batch-create', 'batch-delete', 'verify', 'nope', ''];
 const LABELS = ['', ' ', 'x'.repeat(3000), '%FF', '%', 'a%zz', '%00', 'a%2Fb', '..', 'é', '%E2%9C%93'];
-const VALUES: unknown[] = [null, true, -1, 0, 51, 1e308, '', 'x'.repeat(150_000), [], {}, [[[]]], { a: 1 }, '\uD800', 'a@example.com', ['a@example.com'], [1, 'a', null], '2026-01-01T00:00:00Z'];
 const MEMBERS = ['Name', 'UserEmailList', 'UserType', 'DefaultLicense', 'AccountSettings', 'UserSettings', 'DisplayName', 'Domain', 'MaxResults', 'NextToken', 'UpdateUserRequestItems', 'UserIdList', 'RetentionSettings', 'E164PhoneNumbers', 'MembershipItemList', 'LookupAttributes', 'StartTime', 'EndTime', 'EventCategory', 'S3BucketName', 'ResourceIdList', 'TagsList', 'EventSelectors', 'AdvancedEventSelectors', 'IsMultiRegionTrail'];
-const BAD_JSON = ['{', '[]', '1', '"s"', 'null', '{"a":', '\u0000', '{"Name":"a"}{"x":1}', '['.repeat(5000), '{"a":'.repeat(3000), '{"__proto__":{"x":1}}'];
 const CLOUDTRAIL_OPERATIONS = ['LookupEvents', 'CreateTrail', 'UpdateTrail', 'GetTrail', 'DeleteTrail', 'DescribeTrails', 'ListTrails', 'GetTrailStatus', 'StartLogging', 'PutEventSelectors', 'AddTags', 'ListPublicKeys', 'Nope', ''];
 const QUERY_ACTIONS: Record<string, string[]> = {
   iam: ['CreateUser', 'GetUser', 'CreateAccessKey', 'PutUserPolicy', 'AttachUserPolicy', 'CreateRole', 'Nope', ''],

@@ -8,3 +8,8 @@ export function generator(seed: number) {
 }
 
 export type Generator = ReturnType<typeof generator>;
+
+/** JSON values of every type and some awkward sizes, for members of request bodies. */
+export const VALUES: unknown[] = [null, true, -1, 0, 51, 1e308, '', 'x'.repeat(150_000), [], {}, [[[]]], { a: 1 }, '\uD800', 'a@example.com', ['a@example.com'], [1, 'a', null], '2026-01-01T00:00:00Z'];
+/** Bodies that are not the JSON object a request needs. */
+export const BAD_JSON = ['{', '[]', '1', '"s"', 'null', '{"a":', '\u0000', '{"Name":"a"}{"x":1}', '['.repeat(5000), '{"a":'.repeat(3000), '{"__proto__":{"x":1}}'];

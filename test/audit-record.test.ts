@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { journalEntry } from '../src/audit/record.ts';
-import { eventIdTime } from '../src/audit/event-id.ts';
+import { eventIdTime, newEventId } from '../src/audit/event-id.ts';
 import type { CallFacts } from '../src/audit/record.ts';
 
 const facts = (requestParameters: unknown, responseElements: unknown): CallFacts => ({
@@ -63,6 +63,12 @@ test("a record's event id is a UUIDv7 made at the event's time, which Event hist
   const entry = journalEntry(f);
   assert.equal(eventIdTime(entry.eventId), f.eventTime.getTime());
   assert.equal(JSON.parse(entry.record).eventID, entry.eventId);
+  // Ids made one after another, at the same millisecond or not, each carry their own time.
+  const times = [f.eventTime.getTime(), f.eventTime.getTime(), f.eventTime.getTime() + 1, Date.UTC(2030, 0, 1), f.eventTime.getTime()];
+  const ids = times.map((t) => newEventId(t));
+  assert.deepEqual(ids.map(eventIdTime), times);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   // Older journals' v4 ids and other strings carry no time.
   assert.equal(eventIdTime(randomUUID()), undefined);
   assert.equal(eventIdTime('not-a-uuid'), undefined);

@@ -5,11 +5,21 @@
 // ~18 µs an event, more than any other row of it).
 import { createHash, randomUUID } from 'node:crypto';
 
-/** A new event id (randomUUID's random bits, the first 48 replaced by the time and the version made 7). */
+let prefixMs = NaN;
+let prefix = '';
+
+/**
+ * A new event id (randomUUID's random bits, the first 48 replaced by the time and the version
+ * made 7). The time's part is kept for its millisecond, which several calls share under load:
+ * made each time, it took half of the id's ~0.5 µs.
+ */
 export function newEventId(now = Date.now()): string {
-  const random = randomUUID();
-  const ms = now.toString(16).padStart(12, '0');
-  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${random.slice(15)}`;
+  if (now !== prefixMs) {
+    const ms = now.toString(16).padStart(12, '0');
+    prefix = `${ms.slice(0, 8)}-${ms.slice(8)}-7`;
+    prefixMs = now;
+  }
+  return prefix + randomUUID().slice(15);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

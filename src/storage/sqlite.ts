@@ -398,9 +398,9 @@ export class SqliteStore implements Store {
     // call. The writer's hot pages (the ends of the journal, the documents being changed) fit.
     this.writer.pragma('cache_size = -2000');
     // Each write of a group runs in a savepoint, whose journal of the pages it changes spills
-    // to a temporary file past 64 KB: a page split of the journal or the documents was enough,
-    // and a recorded call then paid for creating, writing and removing that file (strace under
-    // CreateAccount load: 0.6 pwrite and 0.34 pread calls more per call, and an open and unlink).
+    // to a temporary file past 64 KB (16 pages), and recorded calls then paid for creating,
+    // writing and removing that file (strace under CreateAccount load: 0.6 pwrite and 0.34 pread
+    // calls more per call, and open and unlink calls; none in memory).
     // In memory, a savepoint's journal is bounded by the largest write (a purge batch, ~3 MB).
     this.writer.pragma('temp_store = MEMORY');
     this.writer.exec(SCHEMA);

@@ -121,6 +121,41 @@ for (const [name, open] of backends) {
       assert.equal(found.length, 0);
     });
 
+    test('writes made together: each commits with its own records, a failed one without them, and append tells the sequence number each record is read back under', async () => {
+      const name = (n: string) => `Together${n}-${randomUUID()}`;
+      const names = { first: name('First'), failed: name('Failed'), own: name('Own'), last: name('Last') };
+      const before = await store.read((tx) => tx.journal.lastSeq());
+      // Asked in one turn of the event loop: the embedded store runs them in one transaction.
+      let seen: { own: number; last: number; after: number[] } | undefined;
+      const writes = [
+        store.write(async (tx) => [await tx.journal.append(entry({ eventName: names.first })), await tx.journal.append(entry({ eventName: names.first }))]),
+        store.write(async (tx) => {
+          await tx.journal.append(entry({ eventName: names.failed }));
+          throw new Error('handler failed');
+        }),
+        store.write(async (tx) => [await tx.journal.append(entry({ eventName: names.last }))]),
+        // A write reads the journal with its own records in it, and they still go if it fails.
+        store.write(async (tx) => {
+          const own = await tx.journal.append(entry({ eventName: names.own }));
+          seen = { own, last: await tx.journal.lastSeq(), after: (await tx.journal.readAfter(own - 1, 10)).map((e) => e.seq) };
+          throw new Error('failed after reading');
+        }),
+      ];
+      const [first, failed, last, own] = await Promise.allSettled(writes);
+      assert.equal(failed.status, 'rejected');
+      assert.equal(own.status, 'rejected');
+      assert.ok(first.status === 'fulfilled' && last.status === 'fulfilled');
+      assert.ok(seen, 'the failing write ran');
+      assert.equal(seen.last, seen.own);
+      assert.deepEqual(seen.after, [seen.own]);
+      const events = await store.read((tx) => tx.journal.readAfter(before, 100));
+      assert.deepEqual(
+        events.map((e) => [e.seq, e.eventName]),
+        [...first.value.map((seq) => [seq, names.first]), ...last.value.map((seq) => [seq, names.last])],
+      );
+      assert.equal(await store.read((tx) => tx.journal.lastSeq()), last.value[0]);
+    });
+
     test('journal lookup: every attribute, time range, newest first, paging, purge', async () => {
       const base = Date.parse('2026-11-21T00:00:00Z');
       const entries = Array.from({ length: 30 }, (_, i) =>
@@ -283,4 +318,32 @@ test('sqlite store: closes even when its index worker could not start (its data 
   while (!logged.some((m) => m.includes('directory does not exist'))) await new Promise((r) => setTimeout(r, 50));
   await store.close();
   await assert.rejects(store.indexAll(), /not running/);
+});
+
+test('sqlite store: writes made together whose records cannot all be inserted all fail, and none of their changes commits without its record', async () => {
+  const store = new SqliteStore(join(tempDir(), 'db.sqlite'));
+  try {
+    const key = (id: string) => ({ collection: 'c', partition: 'p', id });
+    const change = (id: string, e: JournalEntry) =>
+      store.write(async (tx) => {
+        await tx.docs.put(key(id), { id });
+        return tx.journal.append(e);
+      });
+    // The embedded store inserts a write's records once its savepoint is released: a record
+    // refused then (here a missing event name) can no longer be undone alone.
+    const results = await Promise.allSettled([change('a', entry()), change('b', entry({ eventName: undefined as unknown as string })), change('c', entry())]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected', 'fulfilled'],
+    );
+    const docs = await store.read(async (tx) => [await tx.docs.get(key('a')), await tx.docs.get(key('b')), await tx.docs.get(key('c'))]);
+    assert.deepEqual(docs, [undefined, undefined, { id: 'c' }]);
+    const events = await store.read((tx) => tx.journal.readAfter(0, 10));
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      [(results[2] as PromiseFulfilledResult<number>).value],
+    );
+  } finally {
+    await store.close();
+  }
 });

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from './app-context.ts';
 import { journalEntry } from './audit/record.ts';
 import type { CallFacts } from './audit/record.ts';
-import { OperationAudit } from './audit/operation-audit.ts';
 import { expiredToken, FrontDoorError, internalFailure, invalidSignature, ServiceError, unrecognizedClient } from './aws/errors.ts';
 import { AwsJsonProtocol } from './aws/protocols/aws-json.ts';
 import type { Protocol } from './aws/protocols/protocol.ts';
@@ -14,8 +13,7 @@ import { looksLikeQuery, QueryProtocol } from './aws/protocols/query.ts';
 import { RestJsonProtocol } from './aws/protocols/rest-json.ts';
 import type { RawRequest, RawResponse } from './aws/request.ts';
 import { parseQuery, userAgentOf } from './aws/request.ts';
-import { ConstraintViolation, TypeMismatch, validate, withoutConstraints } from './aws/shapes.ts';
-import type { ViewFit } from './aws/shapes.ts';
+import { ConstraintViolation, toAuditView, TypeMismatch, validate, withoutConstraints } from './aws/shapes.ts';
 import { checkScopeAndTime, parseSignature, verifySignature } from './aws/sigv4.ts';
 import type { SignatureInfo } from './aws/sigv4.ts';
 import { authorize, needsPolicyCheck } from './iam/authorize.ts';
@@ -38,6 +36,14 @@ const JSON_FALLBACK = new AwsJsonProtocol([]);
 const REST_FALLBACK = new RestJsonProtocol();
 const QUERY_FALLBACK = new QueryProtocol('', '');
 
+const sensitiveSets = new WeakMap<Operation, ReadonlySet<string>>();
+/** The members an operation hides wherever they appear, as a set made once per operation. */
+function sensitiveOf(operation: Operation): ReadonlySet<string> {
+  let set = sensitiveSets.get(operation);
+  if (!set) sensitiveSets.set(operation, (set = new Set(operation.sensitive ?? [])));
+  return set;
+}
+
 interface Call {
   service: Service;
   operation: Operation;
@@ -48,8 +54,6 @@ interface Call {
   requestParameters: unknown;
   /** The validated input, once decoding succeeded (failed calls keep their resources too). */
   input?: unknown;
-  /** Whether the recorded views fit the operation's model (how the record is written). */
-  fit: ViewFit;
 }
 
 export class Pipeline {
@@ -88,7 +92,7 @@ export class Pipeline {
     // An unknown key (or a wrong session token) belongs to no account: nobody to record the call for.
     if (!resolved) return protocol.error(unrecognizedClient(), requestId);
 
-    const call: Call = { service, operation, principal: resolved.principal, signature, req, requestId, requestParameters: null, fit: { fits: true } };
+    const call: Call = { service, operation, principal: resolved.principal, signature, req, requestId, requestParameters: null };
     try {
       checkScopeAndTime(signature, service.signingName, new Date());
       verifySignature(req, signature, this.app.credentials.signingKey(resolved, signature));
@@ -117,13 +121,13 @@ export class Pipeline {
       // changes JSON type between records of one operation.
       const input = validate(operation.input, params);
       // With recording off (benchmarks), no part of a record is built: what it costs is measured.
-      if (this.recording) call.requestParameters = OperationAudit.of(operation).view('input', input, call.fit);
+      if (this.recording) call.requestParameters = this.auditView(operation, 'input', input);
       call.input = input;
       return input;
     } catch (err) {
       if (err instanceof ConstraintViolation || err instanceof TypeMismatch) {
         if (err instanceof ConstraintViolation && this.recording) {
-          call.requestParameters = OperationAudit.of(operation).view('input', safeValidate(operation, service.protocol.decode(operation, req, query)), call.fit);
+          call.requestParameters = this.auditView(operation, 'input', safeValidate(operation, service.protocol.decode(operation, req, query)));
         }
         throw service.invalidInput(err, operation);
       }
@@ -145,6 +149,12 @@ export class Pipeline {
       return undefined;
     });
     if (denial) throw service.accessDenied(denial.message);
+  }
+
+  private auditView(operation: Operation, side: 'input' | 'output', value: unknown): unknown {
+    const view = toAuditView(side === 'input' ? operation.input : operation.output, value, sensitiveOf(operation));
+    // An empty object (no member present) is recorded as null, as CloudTrail does.
+    return view && typeof view === 'object' && Object.keys(view).length === 0 ? null : (view ?? null);
   }
 
   private async execute(call: Call, input: unknown): Promise<unknown> {
@@ -188,7 +198,6 @@ export class Pipeline {
     const accountId = principal.type === 'AWSService' ? this.app.config.accountId : principal.accountId;
     const awsRegion = service.recordRegion ?? signature.region;
     const ctx = this.context(call, tx);
-    const audit = OperationAudit.of(operation);
     const facts: CallFacts = {
       principal,
       eventSource: service.eventSource,
@@ -201,13 +210,12 @@ export class Pipeline {
       readOnly: operation.readOnly,
       requestParameters: call.requestParameters,
       // Read-only calls record no response (CloudTrail's rule), so none is built for them.
-      responseElements: result.error || operation.readOnly ? null : audit.view('output', result.output, call.fit),
+      responseElements: result.error || operation.readOnly ? null : this.auditView(operation, 'output', result.output),
       error: result.error && { code: errorCode(result.error, service.protocol), message: result.error.message },
       // With --endpoint-url clients sign for their own region; keep it when it is not the one recorded.
       additionalEventData: signature.region !== awsRegion ? { signingRegion: signature.region } : undefined,
       requestId: call.requestId,
       tls: req.tls,
-      serializer: call.fit.fits ? audit : undefined,
       lookupResources: call.input !== undefined && operation.lookupResources ? operation.lookupResources(call.input, result.output, ctx) : undefined,
     };
     await tx.journal.append(journalEntry(facts));

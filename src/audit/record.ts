@@ -34,8 +34,6 @@ export interface CallFacts {
   /** Resources as Event history shows and finds them. */
   lookupResources?: LookupResource[];
   category?: EventCategory;
-  /** Writes the record when its views fit the operation's model (operation-audit.ts); JSON.stringify otherwise. */
-  serializer?: { json(record: Record<string, unknown>): string };
 }
 
 const cap = (s: string | undefined, n: number) => (s === undefined ? undefined : s.length > n ? s.slice(0, n) : s);
@@ -79,19 +77,17 @@ function buildRecord(f: CallFacts, eventId: string, dropped: ReadonlySet<Element
   };
 }
 
-const write = (f: CallFacts, record: Record<string, unknown>) => (f.serializer ? f.serializer.json(record) : JSON.stringify(record));
-
 /** The record as JSON, serialized once unless it is so large that an element may be over the limit. */
 function serialize(f: CallFacts, eventId: string): { record: Record<string, unknown>; json: string } {
   let record = buildRecord(f, eventId, new Set());
-  let json = write(f, record);
+  let json = JSON.stringify(record);
   if (json.length > LIMIT) {
     const dropped = new Set<Element>();
     if (over100KB(record.requestParameters)) dropped.add('requestParameters');
     if (over100KB(record.responseElements)) dropped.add('responseElements');
     if (dropped.size) {
       record = buildRecord(f, eventId, dropped);
-      json = write(f, record);
+      json = JSON.stringify(record);
     }
   }
   return { record, json };

@@ -92,7 +92,7 @@ function describe(value: unknown): string {
   return `'${String(value)}'`;
 }
 
-export const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /**
  * Checks `value` against `shape` and returns it with timestamps turned into Dates.
@@ -183,53 +183,31 @@ export function withoutConstraints(shape: Shape): Shape {
 
 export const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
-/** Cleared by toAuditView when a view departs from its shape: a member or value the model does not know, another type. */
-export interface ViewFit {
-  fits: boolean;
-}
-
 /**
  * The audit view of a value: member names in lowerCamelCase, sensitive values replaced whole,
  * timestamps as ISO-8601 strings. Members the shape does not know are kept (camelCased) unless
  * `extraSensitive` names them; so a record never leaks a value the model marks secret.
  */
-export function toAuditView(shape: Shape | undefined, value: unknown, extraSensitive: ReadonlySet<string>, fit: ViewFit): unknown {
+export function toAuditView(shape: Shape | undefined, value: unknown, extraSensitive: ReadonlySet<string> = EMPTY): unknown {
   if (value === undefined || value === null) return undefined;
-  if (value instanceof Date) {
-    if (shape?.kind !== 'timestamp') fit.fits = false;
-    return isoSeconds(value);
-  }
+  if (value instanceof Date) return isoSeconds(value);
   if (shape?.kind === 'string' && shape.sensitive) return HIDDEN;
   if (Array.isArray(value)) {
-    if (shape?.kind !== 'list') fit.fits = false;
     const member = shape?.kind === 'list' ? shape.member : undefined;
-    return value.map((v) => toAuditView(member, v, extraSensitive, fit) ?? unfit(fit));
+    return value.map((v) => toAuditView(member, v, extraSensitive) ?? null);
   }
   if (typeof value === 'object') {
-    if (shape?.kind !== 'structure') fit.fits = false;
     const members = shape?.kind === 'structure' ? shape.members : undefined;
     const out: Record<string, unknown> = {};
     for (const k in value) {
       const v = (value as Record<string, unknown>)[k];
       const member = members?.[k];
-      const view = extraSensitive.has(k) ? (v === undefined || v === null ? undefined : HIDDEN) : toAuditView(member?.shape, v, extraSensitive, fit);
-      if (view === undefined) continue;
-      if (!member) fit.fits = false;
-      out[member ? memberKey(k) : lowerFirst(k)] = view;
+      const view = extraSensitive.has(k) ? (v === undefined || v === null ? undefined : HIDDEN) : toAuditView(member?.shape, v, extraSensitive);
+      if (view !== undefined) out[member ? memberKey(k) : lowerFirst(k)] = view;
     }
     return out;
   }
-  if (typeof value !== LEAF_TYPES[shape?.kind ?? 'none'] || (typeof value === 'number' && !Number.isFinite(value))) fit.fits = false;
   return value;
-}
-
-/** The JavaScript type of a value that fits a shape of each kind of leaf (timestamps may be given as strings already). */
-const LEAF_TYPES: Record<string, string> = { string: 'string', timestamp: 'string', integer: 'number', boolean: 'boolean' };
-
-/** A list item with no view: null in the record, where the model has no null. */
-function unfit(fit: ViewFit): null {
-  fit.fits = false;
-  return null;
 }
 
 /** Record keys of model members, a bounded set (map keys, which callers choose, are not kept). */
@@ -239,3 +217,4 @@ function memberKey(name: string): string {
   if (key === undefined) memberKeys.set(name, (key = lowerFirst(name)));
   return key;
 }
+const EMPTY: ReadonlySet<string> = new Set();

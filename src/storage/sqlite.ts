@@ -259,9 +259,9 @@ export class Lookups {
  * savepoint's journal, so a record inserted there cost a copy of the journal's last pages and of
  * its time index's, per call (~10,000 instructions of the ~98,000 a recorded CreateAccount
  * added, callgrind; audited CreateAccount throughput +7% in an interleaved A/B set, the main
- * thread's time per call -8.5%). A record still commits in the transaction of the write that made it, and a
- * write rolled back to its savepoint never inserts its own. A record refused once released (a
- * full disk) can no longer be undone alone: the writes of its transaction all fail.
+ * thread's time per call -8.5%). A record still commits in the transaction of the write that
+ * made it, and a write rolled back to its savepoint never inserts its own. A record refused once
+ * released (a full disk) can no longer be undone alone: the writes of its transaction all fail.
  */
 class SqliteJournal implements Journal {
   private readonly insertEvent;
@@ -304,6 +304,7 @@ class SqliteJournal implements Journal {
   }
   /** Inserts the records appended so far: when their write is released, or before it reads or deletes events itself. */
   flush(): void {
+    if (this.pending.length === 0) return;
     for (const { seq, entry } of this.pending) {
       this.insertEvent.run(
         seq,
@@ -506,14 +507,12 @@ export class SqliteStore implements Store {
         journal.flush();
       } catch (err) {
         // Nothing of the group may commit without this write's records.
-        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
         return this.abandon(committed, settled, err, group.slice(i + 1));
       }
     }
     try {
       this.control.commit.run();
     } catch (err) {
-      if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
       return this.abandon(committed, settled, err);
     }
     this.endTransaction();
@@ -530,10 +529,11 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The group's transaction was rolled back: the writes it had done are lost with it and fail;
-   * those it had not begun run in the next group.
+   * Rolls the group's transaction back, unless SQLite already did: the writes it had done are
+   * lost with it and fail; those it had not begun run in the next group.
    */
   private abandon(committed: PendingWrite[], settled: (() => void)[], err: unknown, notBegun: PendingWrite[] = []): void {
+    if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
     this.endTransaction();
     for (const c of committed) c.reject(err);
     this.pending.unshift(...notBegun);

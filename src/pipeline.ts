@@ -19,7 +19,7 @@ import type { SignatureInfo } from './aws/sigv4.ts';
 import { authorize, needsPolicyCheck } from './iam/authorize.ts';
 import type { Principal } from './iam/principal.ts';
 import type { Operation, OperationContext, Service } from './services/service.ts';
-import type { Tx } from './storage/store.ts';
+import type { JournalEntry, Tx } from './storage/store.ts';
 
 export interface PipelineOptions {
   /** Off only to measure what recording costs (benchmarks). */
@@ -43,6 +43,8 @@ function sensitiveOf(operation: Operation): ReadonlySet<string> {
   if (!set) sensitiveSets.set(operation, (set = new Set(operation.sensitive ?? [])));
   return set;
 }
+
+type CallResult = { output?: unknown; error?: ServiceError };
 
 interface Call {
   service: Service;
@@ -187,17 +189,22 @@ export class Pipeline {
     };
   }
 
-  private async record(call: Call, result: { output?: unknown; error?: ServiceError }): Promise<void> {
+  /** The record of a call that changed nothing (read-only, or failed), in a write of its own. */
+  private async record(call: Call, result: CallResult): Promise<void> {
     if (!this.recording) return;
-    await this.app.store.write((tx) => this.appendRecord(tx, call, result));
+    await this.app.store.append(this.entryOf(call, result));
   }
 
-  private async appendRecord(tx: Tx, call: Call, result: { output?: unknown; error?: ServiceError }): Promise<void> {
+  /** The record of a mutating call, in the write that made its change. */
+  private async appendRecord(tx: Tx, call: Call, result: CallResult): Promise<void> {
     if (!this.recording) return;
+    await tx.journal.append(this.entryOf(call, result));
+  }
+
+  private entryOf(call: Call, result: CallResult): JournalEntry {
     const { service, operation, principal, signature, req } = call;
     const accountId = principal.type === 'AWSService' ? this.app.config.accountId : principal.accountId;
     const awsRegion = service.recordRegion ?? signature.region;
-    const ctx = this.context(call, tx);
     const facts: CallFacts = {
       principal,
       eventSource: service.eventSource,
@@ -216,9 +223,9 @@ export class Pipeline {
       additionalEventData: signature.region !== awsRegion ? { signingRegion: signature.region } : undefined,
       requestId: call.requestId,
       tls: req.tls,
-      lookupResources: call.input !== undefined && operation.lookupResources ? operation.lookupResources(call.input, result.output, ctx) : undefined,
+      lookupResources: call.input !== undefined && operation.lookupResources ? operation.lookupResources(call.input, result.output, { accountId, region: signature.region }) : undefined,
     };
-    await tx.journal.append(journalEntry(facts));
+    return journalEntry(facts);
   }
 
   private asServiceError(err: unknown, requestId: string): ServiceError {

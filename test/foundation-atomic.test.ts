@@ -120,6 +120,9 @@ describe('atomic audit', () => {
     const failing: Store = {
       read: (fn) => real.read(fn),
       close: () => real.close(),
+      append: async () => {
+        throw new Error('journal unavailable');
+      },
       write: (fn) =>
         real.write((tx) => {
           const journal = new Proxy(tx.journal, {

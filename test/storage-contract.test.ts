@@ -156,6 +156,36 @@ for (const [name, open] of backends) {
       assert.equal(await store.read((tx) => tx.journal.lastSeq()), last.value[0]);
     });
 
+    test('append: a record alone commits with the writes made together with it, also when one of them fails, and resolves with its sequence number', async () => {
+      const name = (n: string) => `Alone${n}-${randomUUID()}`;
+      const names = { first: name('First'), failed: name('Failed'), written: name('Written'), last: name('Last') };
+      const key = { collection: 'c', partition: 'p', id: randomUUID() };
+      const before = await store.read((tx) => tx.journal.lastSeq());
+      // Asked in one turn of the event loop: the embedded store runs them in one transaction.
+      const [first, failed, written, last] = await Promise.allSettled([
+        store.append(entry({ eventName: names.first })),
+        store.write(async (tx) => {
+          await tx.docs.put(key, { changed: true });
+          await tx.journal.append(entry({ eventName: names.failed }));
+          throw new Error('handler failed');
+        }),
+        store.write((tx) => tx.journal.append(entry({ eventName: names.written }))),
+        store.append(entry({ eventName: names.last })),
+      ]);
+      assert.equal(failed.status, 'rejected');
+      assert.ok(first.status === 'fulfilled' && written.status === 'fulfilled' && last.status === 'fulfilled');
+      const events = await store.read((tx) => tx.journal.readAfter(before, 100));
+      assert.deepEqual(
+        events.map((e) => [e.seq, e.eventName]),
+        [
+          [first.value, names.first],
+          [written.value, names.written],
+          [last.value, names.last],
+        ],
+      );
+      assert.equal(await store.read((tx) => tx.docs.get(key)), undefined);
+    });
+
     test('journal lookup: every attribute, time range, newest first, paging, purge', async () => {
       const base = Date.parse('2026-11-21T00:00:00Z');
       const entries = Array.from({ length: 30 }, (_, i) =>

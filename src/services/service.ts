@@ -8,6 +8,9 @@ import type { Principal } from '../iam/principal.ts';
 import type { LookupResource, Tx } from '../storage/store.ts';
 import type { AppContext } from '../app-context.ts';
 
+/** Where a call acts: what names its resources, also when the call recorded changed nothing. */
+export type CallScope = Pick<OperationContext, 'accountId' | 'region'>;
+
 export interface OperationContext {
   tx: Tx;
   app: AppContext;
@@ -37,7 +40,7 @@ export interface Operation<I = any, O = any> {
   output?: StructureShape;
   handler(ctx: OperationContext, input: I): Promise<O>;
   /** Resources of the call as Event history shows and finds them. */
-  lookupResources?(input: I, output: O | undefined, ctx: OperationContext): LookupResource[];
+  lookupResources?(input: I, output: O | undefined, scope: CallScope): LookupResource[];
   /** Member names (besides those the model marks sensitive) never written to a record. */
   sensitive?: readonly string[];
   /**

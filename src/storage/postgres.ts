@@ -232,6 +232,10 @@ export class PostgresStore implements Store {
     return result;
   }
 
+  append(entry: JournalEntry): Promise<number> {
+    return this.write((tx) => tx.journal.append(entry));
+  }
+
   private async attempt<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();

@@ -379,7 +379,8 @@ const WAL_KEPT_BYTES = 128 * 1024 * 1024;
 const MAX_GROUP = 256;
 
 interface PendingWrite {
-  fn: (tx: Tx) => Promise<unknown>;
+  /** A write, or the record of a call that changed nothing (Store.append). */
+  work: ((tx: Tx) => Promise<unknown>) | JournalEntry;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -455,8 +456,16 @@ export class SqliteStore implements Store {
   }
 
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.enqueue<T>(fn);
+  }
+
+  append(entry: JournalEntry): Promise<number> {
+    return this.enqueue<number>(entry);
+  }
+
+  private enqueue<T>(work: PendingWrite['work']): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -485,18 +494,28 @@ export class SqliteStore implements Store {
     const journal = this.writeTx.journal;
     for (let i = 0; i < group.length; i++) {
       const w = group[i];
-      this.control.savepoint.run();
+      // A record alone has nothing to roll back before it is inserted (flush): it needs no
+      // savepoint, whose two statements cost as much as the insert (a read-only call's audit).
+      const inSavepoint = typeof w.work === 'function';
       try {
-        const value = await w.fn(this.writeTx);
-        this.control.release.run();
+        let value: unknown;
+        if (typeof w.work === 'function') {
+          this.control.savepoint.run();
+          value = await w.work(this.writeTx);
+          this.control.release.run();
+        } else {
+          value = await journal.append(w.work);
+        }
         committed.push(w);
         results.push(value);
       } catch (err) {
         settled.push(() => w.reject(err));
         journal.discard();
         if (this.writer.inTransaction) {
-          this.control.rollbackTo.run();
-          this.control.release.run();
+          if (inSavepoint) {
+            this.control.rollbackTo.run();
+            this.control.release.run();
+          }
           continue;
         }
         // SQLite rolled the whole transaction back (I/O error, full disk).

@@ -7,6 +7,8 @@ export interface Store {
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A serializable read-write transaction: all of fn's writes commit together, or none do. */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Commits the record of a call that changed nothing (a read, a refusal); resolves with its sequence number. */
+  append(entry: JournalEntry): Promise<number>;
   close(): Promise<void>;
 }
 

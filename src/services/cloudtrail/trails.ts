@@ -29,7 +29,7 @@ import { allTrails, deleteTrailDoc, MAX_TRAILS_PER_REGION, putTrail, trailArn, t
 import type { TrailDoc } from '../../trails/model.ts';
 import { checkTrailName, findTrail, isArn, requireHomeTrail, requireTrail } from '../../trails/resolve.ts';
 import { defineOperation } from '../service.ts';
-import type { OperationContext } from '../service.ts';
+import type { CallScope, OperationContext } from '../service.ts';
 import {
   InvalidParameterCombinationException,
   MaximumNumberOfTrailsExceededException,
@@ -42,9 +42,9 @@ import { TagsList, TrailNameOrArn, trailResource } from './shapes.ts';
 const MAX_TAGS = 50;
 
 /** The ARN a call names (for Event history), whether it gave a name or an ARN. */
-export const arnOf = (ctx: OperationContext, nameOrArn: string | undefined) =>
+export const arnOf = (ctx: CallScope, nameOrArn: string | undefined) =>
   nameOrArn === undefined ? undefined : isArn(nameOrArn) ? nameOrArn : trailArn(ctx.region, ctx.accountId, nameOrArn);
-const named = (input: { Name?: string }, _output: unknown, ctx: OperationContext) => trailResource(arnOf(ctx, input.Name));
+const named = (input: { Name?: string }, _output: unknown, scope: CallScope) => trailResource(arnOf(scope, input.Name));
 
 /**
  * The resource IAM policies see for a call on a trail: the trail's own ARN (its home region's,
@@ -140,7 +140,7 @@ export const CreateTrail = defineOperation<CreateTrailRequest, CreateTrailRespon
     await putTrail(ctx.tx, trail);
     return trailResponse(trail);
   },
-  lookupResources: (input, output, ctx) => trailResource(output?.TrailARN ?? arnOf(ctx, input.Name)),
+  lookupResources: (input, output, scope) => trailResource(output?.TrailARN ?? arnOf(scope, input.Name)),
   resourceArn: (input, ctx) => arnOf(ctx, input.Name) ?? '*',
 });
 

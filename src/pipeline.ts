@@ -189,7 +189,7 @@ export class Pipeline {
     };
   }
 
-  /** The record of a call that changed nothing (read-only, or failed), in a write of its own. */
+  /** The record of a call that changed nothing (read-only, or failed), committed on its own. */
   private async record(call: Call, result: CallResult): Promise<void> {
     if (!this.recording) return;
     await this.app.store.append(this.entryOf(call, result));

@@ -8,7 +8,7 @@ import type { Principal } from '../iam/principal.ts';
 import type { LookupResource, Tx } from '../storage/store.ts';
 import type { AppContext } from '../app-context.ts';
 
-/** Where a call acts: what names its resources, also when the call recorded changed nothing. */
+/** The account and region a call acts in: what names its resources in Event history. */
 export type CallScope = Pick<OperationContext, 'accountId' | 'region'>;
 
 export interface OperationContext {

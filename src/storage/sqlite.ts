@@ -494,17 +494,17 @@ export class SqliteStore implements Store {
     const journal = this.writeTx.journal;
     for (let i = 0; i < group.length; i++) {
       const w = group[i];
-      // A record alone has nothing to roll back before it is inserted (flush): it needs no
-      // savepoint, whose two statements cost as much as the insert (a read-only call's audit).
-      const inSavepoint = typeof w.work === 'function';
+      const { work } = w;
       try {
         let value: unknown;
-        if (typeof w.work === 'function') {
+        if (typeof work === 'function') {
           this.control.savepoint.run();
-          value = await w.work(this.writeTx);
+          value = await work(this.writeTx);
           this.control.release.run();
         } else {
-          value = await journal.append(w.work);
+          // A record alone has nothing to roll back before it is inserted (flush), so no
+          // savepoint: its SAVEPOINT and RELEASE cost as much as the insert.
+          value = await journal.append(work);
         }
         committed.push(w);
         results.push(value);
@@ -512,7 +512,7 @@ export class SqliteStore implements Store {
         settled.push(() => w.reject(err));
         journal.discard();
         if (this.writer.inTransaction) {
-          if (inSavepoint) {
+          if (typeof work === 'function') {
             this.control.rollbackTo.run();
             this.control.release.run();
           }

@@ -42,8 +42,8 @@ import { TagsList, TrailNameOrArn, trailResource } from './shapes.ts';
 const MAX_TAGS = 50;
 
 /** The ARN a call names (for Event history), whether it gave a name or an ARN. */
-export const arnOf = (ctx: CallScope, nameOrArn: string | undefined) =>
-  nameOrArn === undefined ? undefined : isArn(nameOrArn) ? nameOrArn : trailArn(ctx.region, ctx.accountId, nameOrArn);
+export const arnOf = (scope: CallScope, nameOrArn: string | undefined) =>
+  nameOrArn === undefined ? undefined : isArn(nameOrArn) ? nameOrArn : trailArn(scope.region, scope.accountId, nameOrArn);
 const named = (input: { Name?: string }, _output: unknown, scope: CallScope) => trailResource(arnOf(scope, input.Name));
 
 /**

@@ -4,7 +4,8 @@
 // from the last committed state (WAL), so a reader never sees a transaction in flight.
 //
 // Group commit: the write transactions queued while the writer was busy run one after another
-// inside ONE SQLite transaction, each in its own savepoint, and all are answered after its COMMIT.
+// inside ONE SQLite transaction, each in its own savepoint (a record appended alone needs none),
+// and all are answered after its COMMIT.
 // A commit costs far more than the few rows of a call and its record (it writes every page the
 // transaction touched), so under concurrent load this is what keeps recording cheap. Each write
 // still commits all-or-nothing, sees the writes before it, and resolves only once durable.

@@ -69,6 +69,11 @@ test("a record's event id is a UUIDv7 made at the event's time, which Event hist
   assert.deepEqual(ids.map(eventIdTime), times);
   assert.equal(new Set(ids).size, ids.length);
   for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // Thousands at one millisecond (random bytes drawn again several times on the way): each its own.
+  const many = Array.from({ length: 3000 }, () => newEventId(times[0]));
+  assert.equal(new Set(many).size, many.length);
+  for (const id of many) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.ok(many.every((id) => eventIdTime(id) === times[0]));
   // Older journals' v4 ids and other strings carry no time.
   assert.equal(eventIdTime(randomUUID()), undefined);
   assert.equal(eventIdTime('not-a-uuid'), undefined);

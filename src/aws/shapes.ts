@@ -197,24 +197,38 @@ export function toAuditView(shape: Shape | undefined, value: unknown, extraSensi
     return value.map((v) => toAuditView(member, v, extraSensitive) ?? null);
   }
   if (typeof value === 'object') {
-    const members = shape?.kind === 'structure' ? shape.members : undefined;
+    const members = shape?.kind === 'structure' ? auditMembers(shape) : undefined;
+    const checkExtra = extraSensitive.size > 0;
     const out: Record<string, unknown> = {};
     for (const k in value) {
       const v = (value as Record<string, unknown>)[k];
-      const member = members?.[k];
-      const view = extraSensitive.has(k) ? (v === undefined || v === null ? undefined : HIDDEN) : toAuditView(member?.shape, v, extraSensitive);
-      if (view !== undefined) out[member ? memberKey(k) : lowerFirst(k)] = view;
+      const member = members?.get(k);
+      let view: unknown;
+      if (checkExtra && extraSensitive.has(k)) view = v === undefined || v === null ? undefined : HIDDEN;
+      // Most members are plain strings: their view is their value, without a call.
+      else if (member?.plain && typeof v === 'string') view = v;
+      else view = toAuditView(member?.shape, v, extraSensitive);
+      if (view !== undefined) out[member ? member.key : lowerFirst(k)] = view;
     }
     return out;
   }
   return value;
 }
 
-/** Record keys of model members, a bounded set (map keys, which callers choose, are not kept). */
-const memberKeys = new Map<string, string>();
-function memberKey(name: string): string {
-  let key = memberKeys.get(name);
-  if (key === undefined) memberKeys.set(name, (key = lowerFirst(name)));
-  return key;
+/** A structure member as its audit view needs it: its record key, and whether its strings are shown as they are. */
+interface AuditMember {
+  key: string;
+  shape: Shape;
+  plain: boolean;
+}
+/** By structure shape, made once: looked up by member name, not found through the shape and a name cache on every member of every view. */
+const auditMemberCache = new WeakMap<StructureShape, Map<string, AuditMember>>();
+function auditMembers(shape: StructureShape): Map<string, AuditMember> {
+  let members = auditMemberCache.get(shape);
+  if (!members) {
+    members = new Map(Object.entries(shape.members).map(([name, m]) => [name, { key: lowerFirst(name), shape: m.shape, plain: m.shape.kind === 'string' && !m.shape.sensitive }]));
+    auditMemberCache.set(shape, members);
+  }
+  return members;
 }
 const EMPTY: ReadonlySet<string> = new Set();

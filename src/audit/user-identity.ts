@@ -24,25 +24,25 @@ export function userIdentity(p: Principal): Record<string, unknown> {
     // Optional members are added one by one, in the record's order: spread into a literal, each
     // cost a copy of a small object on every recorded call.
     case 'Root': {
-      const id: Record<string, unknown> = { type: 'Root', principalId: p.accountId, arn: principalArn(p), accountId: p.accountId };
+      const identity: Record<string, unknown> = { type: 'Root', principalId: p.accountId, arn: principalArn(p), accountId: p.accountId };
       // Console sign-in records carry an empty accessKeyId.
-      if (p.accessKeyId !== undefined) id.accessKeyId = p.accessKeyId;
-      if (p.accountAlias) id.userName = p.accountAlias;
-      if (p.session) id.sessionContext = ownSession(p.session);
-      return id;
+      if (p.accessKeyId !== undefined) identity.accessKeyId = p.accessKeyId;
+      if (p.accountAlias) identity.userName = p.accountAlias;
+      if (p.session) identity.sessionContext = ownSession(p.session);
+      return identity;
     }
     case 'IAMUser': {
-      const id: Record<string, unknown> = { type: 'IAMUser' };
+      const identity: Record<string, unknown> = { type: 'IAMUser' };
       // A console sign-in with an unknown user name has no principal id or ARN.
       if (p.userId) {
-        id.principalId = p.userId;
-        id.arn = principalArn(p);
+        identity.principalId = p.userId;
+        identity.arn = principalArn(p);
       }
-      id.accountId = p.accountId;
-      if (p.accessKeyId !== undefined) id.accessKeyId = p.accessKeyId;
-      id.userName = p.userName;
-      if (p.session) id.sessionContext = ownSession(p.session);
-      return id;
+      identity.accountId = p.accountId;
+      if (p.accessKeyId !== undefined) identity.accessKeyId = p.accessKeyId;
+      identity.userName = p.userName;
+      if (p.session) identity.sessionContext = ownSession(p.session);
+      return identity;
     }
     case 'AssumedRole':
       return {

@@ -107,6 +107,30 @@ test('CreateTrail defaults, GetTrail by name or ARN, and the errors of a destina
   await rejects(east.send(new GetTrailCommand({ Name: 'arn:aws:cloudtrail:bad' })), 'CloudTrailARNInvalidException');
 });
 
+test('a key prefix a folder bucket cannot hold is refused with InvalidS3PrefixException, and nothing is written', async (t) => {
+  const { s, east } = await setup(t);
+  await east.send(new CreateTrailCommand({ Name: 'main', S3BucketName: 'trail-logs', S3KeyPrefix: 'audit/é✓' }));
+  // Each would have failed with InternalFailure (a NUL byte, a file name too long), or written
+  // its files under another key than the one delivered and listed ('a/./b', 'a//b', 'logs/').
+  for (const [prefix, why] of [
+    ['audit\0x', 'a NUL byte'],
+    ['😀'.repeat(59), 'a segment over 233 bytes'],
+    ['a/./b', 'an empty, . or .. segment'],
+    ['a/../b', 'an empty, . or .. segment'],
+    ['a//b', 'an empty, . or .. segment'],
+    ['logs/', 'an empty, . or .. segment'],
+  ]) {
+    const message = `Invalid S3 key prefix for bucket trail-logs. Key not allowed in a folder bucket (${why}): ${prefix}/AWSLogs/${ACCOUNT_ID}/CloudTrail/opentrail-write-check.json`;
+    await rejects(east.send(new CreateTrailCommand({ Name: 'other', S3BucketName: 'trail-logs', S3KeyPrefix: prefix })), 'InvalidS3PrefixException', message);
+    await rejects(east.send(new UpdateTrailCommand({ Name: 'main', S3KeyPrefix: prefix })), 'InvalidS3PrefixException', message);
+  }
+  // 58 four-byte characters (232 bytes) still fit one file name.
+  await east.send(new UpdateTrailCommand({ Name: 'main', S3KeyPrefix: '😀'.repeat(58) }));
+  assert.deepEqual((await east.send(new ListTrailsCommand({}))).Trails!.map((x) => x.Name), ['main']);
+  const written = (await new FolderBucket(s.dataDir, 'trail-logs').list('')).map((o) => o.key.split('/AWSLogs/')[0]).sort();
+  assert.deepEqual(written, ['audit/é✓', '😀'.repeat(58)]);
+});
+
 test('a multi-region trail is a shadow trail elsewhere: visible by name, changed only from home', async (t) => {
   const { east, west } = await setup(t);
   await east.send(new CreateTrailCommand({ Name: 'everywhere', S3BucketName: 'trail-logs', IsMultiRegionTrail: true }));

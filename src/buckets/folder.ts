@@ -9,6 +9,9 @@ import { dirname, join, relative, sep } from 'node:path';
 import { BucketError } from './bucket.ts';
 import type { Bucket, ObjectInfo, PutOptions, StoredObject } from './bucket.ts';
 
+/** A file name holds 255 bytes; a key's last segment also gets `.tmp-<12 hex>` and `.json` (metadata). */
+const MAX_SEGMENT_BYTES = 255 - '.tmp-000000000000.json'.length;
+
 export const bucketsDir = (dataDir: string) => join(dataDir, 'buckets');
 
 export class FolderBucket implements Bucket {
@@ -72,11 +75,20 @@ export class FolderBucket implements Bucket {
     return this.safePath(this.metaRoot, key) + '.json';
   }
 
-  /** A key never escapes the bucket's folder. */
+  /**
+   * A key's file: one path for one key, never outside the bucket's folder. Keys a folder cannot
+   * hold are refused before any file is touched: the file system cannot name them (a NUL byte, a
+   * segment too long for a file name with its temporary suffix), or they would share a file with
+   * another key (empty, `.` and `..` segments are folded away by the path).
+   */
   private safePath(root: string, key: string): string {
-    const path = join(root, ...key.split('/'));
-    if (key === '' || key.endsWith('/') || !path.startsWith(root + sep)) throw new BucketError('InvalidKey', `Key not allowed in a folder bucket: ${key}`);
-    return path;
+    const segments = key.split('/');
+    const bad = segments.find((s) => s === '' || s === '.' || s === '..' || s.includes('\0') || Buffer.byteLength(s) > MAX_SEGMENT_BYTES);
+    if (bad !== undefined) {
+      const why = bad.includes('\0') ? 'a NUL byte' : bad.length > 2 ? `a segment over ${MAX_SEGMENT_BYTES} bytes` : `an empty, . or .. segment`;
+      throw new BucketError('InvalidKey', `Key not allowed in a folder bucket (${why}): ${key}`);
+    }
+    return join(root, ...segments);
   }
 
   private async metadata(key: string): Promise<Record<string, string>> {

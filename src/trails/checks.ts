@@ -29,6 +29,7 @@ export async function checkBucket(app: AppContext, name: string, prefix: string 
   try {
     await bucket.put(`${prefix ? `${prefix}/` : ''}AWSLogs/${accountId}/CloudTrail/opentrail-write-check.json`, Buffer.from('{}'), { contentType: 'application/json' });
   } catch (err) {
+    if (err instanceof BucketError && err.code === 'InvalidKey') throw new InvalidS3PrefixException(`Invalid S3 key prefix for bucket ${name}. ${err.message}`);
     if (err instanceof BucketError) throw denied();
     throw err;
   }

@@ -141,6 +141,9 @@ describe('LookupEvents pagination', () => {
       `${body}.${mac}.x`,
       'x'.repeat(5000),
       '%00\u0000☃',
+      // A MAC of the right length in characters but not in bytes (InternalFailure before).
+      `${body}.${'é'.repeat(43)}`,
+      `${body}.${mac.slice(0, 42)}é`,
     ];
     for (const token of bad) {
       const err = await ct.send(new LookupEventsCommand({ ...CREATES, NextToken: token })).catch((e) => e);

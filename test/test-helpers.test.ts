@@ -1,5 +1,6 @@
 // The test helpers themselves: a test run leaves nothing behind on the machine, does not fail
-// for a port another process happened to hold, and reads back from s3rver what it wrote.
+// for a port another process happened to hold, reads back from s3rver what it wrote, and fuzzes
+// with sequences that do not repeat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DURABLE_PUTS, freePortGuess, startS3rver } from './helpers/s3rver.ts';
 import { tempDir } from './helpers/server.ts';
+import { generator } from './helpers/fuzz.ts';
 
 test('directories made by tempDir, with files in them, are removed when the test process exits', () => {
   const script = `
@@ -64,5 +66,21 @@ test('s3rver as the tests run it answers a PUT only once the object is on disk',
     await s3.client.send(new PutObjectCommand({ Bucket: 'durable', Key: 'k', Body: written }));
     const read = await s3.client.send(new GetObjectCommand({ Bucket: 'durable', Key: 'k' }));
     assert.ok(Buffer.from(await read.Body!.transformToByteArray()).equals(written), `object ${i} read back whole`);
+  }
+});
+
+test('the fuzz generator does not repeat itself: no run of 8 draws comes twice in 100,000 draws of two seeds', () => {
+  const seen = new Set<string>();
+  for (const seed of [1, 2]) {
+    const g = generator(seed);
+    const window: number[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      window.push(Math.floor(g.next() * 1000));
+      if (window.length > 8) window.shift();
+      if (window.length < 8) continue;
+      const key = window.join(',');
+      assert.ok(!seen.has(key), `seed ${seed}, draw ${i}: the last 8 draws came before`);
+      seen.add(key);
+    }
   }
 });

@@ -96,6 +96,27 @@ for (const [name, open] of backends) {
       assert.equal(await store.read((tx) => tx.docs.count('c', 'p')), 4);
     });
 
+    test('text with NUL characters (U+0000), as a client may send in any name or id: stored, found, listed and looked up', async () => {
+      const key = { collection: 'nul\0c', partition: 'p\0', id: 'a\0b' };
+      await store.write((tx) => tx.docs.put(key, { name: 'a\0b' }, 'needle\0'));
+      assert.deepEqual(await store.read((tx) => tx.docs.get(key)), { name: 'a\0b' });
+      assert.equal(await store.read((tx) => tx.docs.get({ ...key, id: 'a' })), undefined);
+      assert.deepEqual(await store.read((tx) => tx.docs.findByIndex('nul\0c', 'needle\0', 'p\0')), [{ name: 'a\0b' }]);
+      assert.deepEqual((await store.read((tx) => tx.docs.list('nul\0c', 'p\0', { limit: 5 }))).items, [{ name: 'a\0b' }]);
+      assert.equal(await store.read((tx) => tx.docs.count('nul\0c', 'p\0')), 1);
+      const named = entry({ eventName: 'NulNamed', username: 'u\0', resources: [{ type: 'AWS::Chime::Room', name: 'room\0x' }] });
+      await store.write((tx) => tx.journal.append(named));
+      await store.append(entry({ eventName: 'NulRead', resources: [{ type: 'AWS::Chime::Room', name: 'room\0x' }] }));
+      const find = (key: 'ResourceName' | 'Username', value: string) =>
+        store.read((tx) =>
+          tx.journal.lookup({ accountId: '123456789012', region: 'us-east-1', category: 'Management', attribute: { key, value }, startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 10 }),
+        );
+      assert.deepEqual((await find('ResourceName', 'room\0x')).map((e) => e.eventName), ['NulRead', 'NulNamed']);
+      assert.deepEqual((await find('Username', 'u\0')).map((e) => e.eventName), ['NulNamed']);
+      assert.deepEqual((await find('ResourceName', 'room')).map((e) => e.eventName), []);
+      assert.equal(await store.write((tx) => tx.docs.delete(key)), true);
+    });
+
     test('a failed write transaction leaves nothing behind, journal included', async () => {
       const key = { collection: 'atomic', partition: 'p', id: 'x' };
       await assert.rejects(

@@ -55,25 +55,39 @@ const MAX_ATTEMPTS = 8;
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/**
+ * Every statement with parameters goes through here. PostgreSQL text cannot hold NUL (U+0000),
+ * which a client may put in any name or id: each string bound has U+FFFD in its place, the same
+ * when stored and when looked for, so such keys and resource names work (and `a\0b` is one key
+ * with `a\uFFFDb`). Records and documents are JSON, where NUL is escaped and kept exactly.
+ */
+function query(db: Queryable, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  return db.query(sql, params.map(withoutNul));
+}
+
+/** Strings, and the strings of arrays bound whole (`unnest`), as PostgreSQL text can hold them. */
+const withoutNul = (v: unknown): unknown => (typeof v === 'string' ? (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v) : Array.isArray(v) ? v.map(withoutNul) : v);
+
 class PgDocs implements DocStore {
   constructor(private readonly db: Queryable) {}
   async get<T>(key: DocKey): Promise<T | undefined> {
-    const r = await this.db.query('SELECT body FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
+    const r = await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
     return r.rows.length ? (JSON.parse(r.rows[0].body) as T) : undefined;
   }
   async put<T>(key: DocKey, doc: T, index: string | null = null): Promise<void> {
-    await this.db.query(
+    await query(
+      this.db,
       `INSERT INTO docs (collection, partition, id, ikey, body) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (collection, partition, id) DO UPDATE SET ikey = excluded.ikey, body = excluded.body`,
       [key.collection, key.partition, key.id, index, JSON.stringify(doc)],
     );
   }
   async delete(key: DocKey): Promise<boolean> {
-    const r = await this.db.query('DELETE FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
+    const r = await query(this.db, 'DELETE FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
     return (r.rowCount ?? 0) > 0;
   }
   async list<T>(collection: string, partition: string, opts: { after?: number; limit: number }): Promise<DocPage<T>> {
-    const r = await this.db.query('SELECT seq, body FROM docs WHERE collection = $1 AND partition = $2 AND seq > $3 ORDER BY seq LIMIT $4', [
+    const r = await query(this.db, 'SELECT seq, body FROM docs WHERE collection = $1 AND partition = $2 AND seq > $3 ORDER BY seq LIMIT $4', [
       collection,
       partition,
       opts.after ?? 0,
@@ -85,12 +99,12 @@ class PgDocs implements DocStore {
   async findByIndex<T>(collection: string, index: string, partition?: string): Promise<T[]> {
     const r =
       partition === undefined
-        ? await this.db.query('SELECT body FROM docs WHERE collection = $1 AND ikey = $2 ORDER BY seq', [collection, index])
-        : await this.db.query('SELECT body FROM docs WHERE collection = $1 AND ikey = $2 AND partition = $3 ORDER BY seq', [collection, index, partition]);
+        ? await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND ikey = $2 ORDER BY seq', [collection, index])
+        : await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND ikey = $2 AND partition = $3 ORDER BY seq', [collection, index, partition]);
     return r.rows.map((row) => JSON.parse(row.body) as T);
   }
   async count(collection: string, partition: string): Promise<number> {
-    const r = await this.db.query('SELECT count(*)::int AS n FROM docs WHERE collection = $1 AND partition = $2', [collection, partition]);
+    const r = await query(this.db, 'SELECT count(*)::int AS n FROM docs WHERE collection = $1 AND partition = $2', [collection, partition]);
     return r.rows[0].n as number;
   }
 }
@@ -103,9 +117,10 @@ class PgJournal implements Journal {
   async append(entry: JournalEntry): Promise<number> {
     if (!this.inTransaction) throw new Error('journal appends need a write transaction');
     // Held until commit: events become visible in sequence order across processes.
-    await this.db.query('SELECT pg_advisory_xact_lock($1)', [JOURNAL_LOCK]);
+    await query(this.db, 'SELECT pg_advisory_xact_lock($1)', [JOURNAL_LOCK]);
     const t = Math.floor(entry.eventTime.getTime() / 1000);
-    const r = await this.db.query(
+    const r = await query(
+      this.db,
       `INSERT INTO events (account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`,
       [
@@ -131,7 +146,7 @@ class PgJournal implements Journal {
       const b = i * 7;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
     });
-    await this.db.query(`INSERT INTO event_keys VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, values);
+    await query(this.db, `INSERT INTO event_keys VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, values);
     return seq;
   }
   async lookup(q: LookupQuery): Promise<StoredEvent[]> {
@@ -150,7 +165,8 @@ class PgJournal implements Journal {
       after = 'AND (k.event_time, k.seq) < ($8, $9)';
     }
     args.push(q.limit);
-    const r = await this.db.query(
+    const r = await query(
+      this.db,
       `SELECT e.* FROM event_keys k JOIN events e ON e.seq = k.seq
        WHERE k.account_id = $1 AND k.region = $2 AND k.category = $3 AND k.attr = $4 AND k.value = $5
          AND k.event_time >= $6 AND k.event_time <= $7 ${after}
@@ -160,15 +176,16 @@ class PgJournal implements Journal {
     return (r.rows as EventRow[]).map(rowToEvent);
   }
   async readAfter(after: number, limit: number): Promise<StoredEvent[]> {
-    const r = await this.db.query('SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
+    const r = await query(this.db, 'SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
     return (r.rows as EventRow[]).map(rowToEvent);
   }
   async lastSeq(): Promise<number> {
-    const r = await this.db.query('SELECT coalesce(max(seq), 0) AS seq FROM events');
+    const r = await query(this.db, 'SELECT coalesce(max(seq), 0) AS seq FROM events');
     return Number(r.rows[0].seq);
   }
   async purge(cutoff: Date, keepFrom = Number.MAX_SAFE_INTEGER, limit = Infinity): Promise<number> {
-    const gone = await this.db.query(
+    const gone = await query(
+      this.db,
       `DELETE FROM events WHERE seq IN (
          SELECT seq FROM events WHERE event_time < $1 AND seq < $2 ORDER BY event_time, seq LIMIT $3)
        RETURNING seq, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources`,
@@ -183,7 +200,8 @@ class PgJournal implements Journal {
       }
     }
     if (columns[0].length) {
-      await this.db.query(
+      await query(
+      this.db,
         `DELETE FROM event_keys WHERE (account_id, region, category, attr, value, event_time, seq) IN (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[]))`,
         columns,

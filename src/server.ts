@@ -52,7 +52,8 @@ const MAX_BODY = 10 * 1024 * 1024;
 export async function createServer(config: Config, options: PipelineOptions = {}): Promise<Server> {
   mkdirSync(config.dataDir, { recursive: true });
   const box = SecretBox.open(config.keyFile);
-  const store = config.databaseUrl ? await PostgresStore.open(config.databaseUrl) : new SqliteStore(join(config.dataDir, 'opentrail.db'));
+  const log = options.log ?? ((m: string) => console.error(m));
+  const store = config.databaseUrl ? await PostgresStore.open(config.databaseUrl, log) : new SqliteStore(join(config.dataDir, 'opentrail.db'));
   const credentials = new Credentials(box);
   const context: AppContext = { config, store, credentials, box };
   const given = config.rootAccessKeyId ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey! } : undefined;
@@ -61,7 +62,6 @@ export async function createServer(config: Config, options: PipelineOptions = {}
 
   const pipeline = new Pipeline(context, [chime, cloudtrail, iam, sts, sns], options);
   const retention = new RetentionJob(store, config.retentionDays, options.log);
-  const log = options.log ?? ((m: string) => console.error(m));
   const delivery = new DeliveryWorker(context, { intervalSeconds: config.deliveryIntervalSeconds, baseUrl: () => server.url, log });
   const digests = new DigestWorker(context, { intervalSeconds: config.digestIntervalSeconds, log });
   const confirmations = new ConfirmationSender(context, () => server.url, log);

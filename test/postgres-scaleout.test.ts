@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ChimeClient, CreateAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
 import { CloudTrailClient, CreateTrailCommand, LookupEventsCommand, paginateLookupEvents, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres.ts';
 import { ACCOUNT_ID, clientConfig, spawnServer, tempDir } from './helpers/server.ts';
 import { ROOT_PASSWORD } from './helpers/console.ts';
@@ -63,6 +64,31 @@ test('two processes on one PostgreSQL database serve one state and one journal',
   assert.deepEqual(createdNames, ['made-on-a', ...names].sort());
   const fromA = await new CloudTrailClient(clientConfig(a.url)).send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetAccount' }] }));
   assert.equal(fromA.Events?.length, 1, 'a call served by B is in the history A reads');
+});
+
+test('PostgreSQL ends every connection (a restart, a failover): the process stays up, and its next calls are served and recorded', async (t) => {
+  const { db, spawn } = await processes(t);
+  const p = await spawn();
+  const chime = new ChimeClient(clientConfig(p.url));
+  t.after(() => chime.destroy());
+  await chime.send(new CreateAccountCommand({ Name: 'before' }));
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  try {
+    const others = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    assert.ok(others.rows.length > 0, 'the process had connections to end');
+    for (const { pid } of others.rows) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+  } finally {
+    await admin.end();
+  }
+  // Idle connections report their end as errors of the pool; unheard, one stopped the process.
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(p.child.exitCode, null, `the process exited: ${p.output()}`);
+  const made = await chime.send(new CreateAccountCommand({ Name: 'after' }));
+  const trail = new CloudTrailClient(clientConfig(p.url));
+  t.after(() => trail.destroy());
+  const found = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: made.Account!.AccountId! }] }));
+  assert.deepEqual(found.Events!.map((e) => e.EventName), ['CreateAccount']);
 });
 
 test('console sign-in failures are counted across the processes: ten on two processes close both', async (t) => {

@@ -221,8 +221,11 @@ export class PostgresStore implements Store {
     this.readTx = { docs: new PgDocs(pool), journal: new PgJournal(pool, false) };
   }
 
-  static async open(connectionString: string): Promise<PostgresStore> {
+  static async open(connectionString: string, log: (message: string) => void = (m) => console.error(m)): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString, max: 10 });
+    // An idle connection that PostgreSQL ends (a restart, a failover) is reported here; unheard,
+    // the error would stop the process. The pool opens a new connection when one is next needed.
+    pool.on('error', (err) => log(`PostgreSQL ended an idle connection: ${err.message}`));
     const client = await pool.connect();
     try {
       // Several processes may start at once: create the schema under a lock.

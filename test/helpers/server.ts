@@ -63,10 +63,10 @@ export function rootEnv(extra: Record<string, string> = {}): Record<string, stri
 }
 
 /** An in-process server on a free port with its own data dir (kept when `dataDir` is given). */
-export async function startServer(opts: { dataDir?: string; env?: Record<string, string>; recording?: boolean } = {}): Promise<TestServer> {
+export async function startServer(opts: { dataDir?: string; env?: Record<string, string>; recording?: boolean; log?: (message: string) => void } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir();
   const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir }, rootEnv(opts.env));
-  const server = await createServer(config, { log: () => undefined, recording: opts.recording });
+  const server = await createServer(config, { log: opts.log ?? (() => undefined), recording: opts.recording });
   const url = await server.start();
   const clients: { destroy(): void }[] = [];
   const track = <T extends { destroy(): void }>(c: T) => (clients.push(c), c);

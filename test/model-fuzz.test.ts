@@ -1,0 +1,141 @@
+// Every operation of every service, with inputs generated from its own model and sent by the
+// official SDKs as root, an IAM user allowed everything, one allowed little and a role session,
+// several calls at a time: none is answered 5xx or logs a failure, and every call answered with
+// a request id, with a key the server knows, has exactly one record with that id. Seeded (helpers/fuzz.ts), so a failure repeats.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as Chime from '@aws-sdk/client-chime';
+import * as CloudTrail from '@aws-sdk/client-cloudtrail';
+import * as IAM from '@aws-sdk/client-iam';
+import * as SNS from '@aws-sdk/client-sns';
+import * as STS from '@aws-sdk/client-sts';
+import { FolderBucket } from '../src/buckets/folder.ts';
+import { chime } from '../src/services/chime/index.ts';
+import { cloudtrail } from '../src/services/cloudtrail/index.ts';
+import { iam } from '../src/services/iam/index.ts';
+import { sns } from '../src/services/sns/index.ts';
+import { sts } from '../src/services/sts/index.ts';
+import type { Service } from '../src/services/service.ts';
+import { enterpriseAccount } from './helpers/chime.ts';
+import { generator } from './helpers/fuzz.ts';
+import { ModelInputs } from './helpers/model-inputs.ts';
+import { ACCOUNT_ID, clientConfig, startServer, tempDir } from './helpers/server.ts';
+import type { ClientOptions } from './helpers/server.ts';
+
+const CALLS = 2000;
+const AT_ONCE = 6;
+
+type Client = { send(command: unknown): Promise<any>; destroy(): void };
+/** Each service with its official client module (whose `<Operation>Command` classes are used). */
+const SERVICES: [Service, Record<string, any>, new (config: object) => Client][] = [
+  [chime, Chime, Chime.ChimeClient],
+  [cloudtrail, CloudTrail, CloudTrail.CloudTrailClient],
+  [iam, IAM, IAM.IAMClient],
+  [sts, STS, STS.STSClient],
+  [sns, SNS, SNS.SNSClient],
+];
+/** How each protocol answers a key it does not know (query, JSON). */
+const UNKNOWN_KEY = new Set(['InvalidClientTokenId', 'UnrecognizedClientException']);
+const POLICY = (statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statement });
+
+test(`${CALLS} calls generated from the models, ${AT_ONCE} at a time, by four principals: none answered 5xx, each recorded once`, async (t) => {
+  const dataDir = tempDir();
+  await new FolderBucket(dataDir, 'trail-logs').create();
+  const logged: string[] = [];
+  const s = await startServer({ dataDir, log: (m) => logged.push(m) });
+  const clients: Client[] = [];
+  t.after(async () => {
+    for (const c of clients) c.destroy();
+    await s.close();
+  });
+  const clientsFor = (credentials?: ClientOptions['credentials']) => SERVICES.map(([, , Make]) => (clients.push(new Make(clientConfig(s.url, { credentials }))), clients.at(-1)!));
+  const g = generator(1);
+  const inputs = new ModelInputs(g);
+  const [rootChime, rootTrail, rootIam, rootSts, rootSns] = clientsFor();
+  const made = async (client: Client, command: unknown) => {
+    const out = await client.send(command);
+    inputs.remember(out);
+    return out;
+  };
+
+  // Resources for the calls to name: an Enterprise account with a bot and a room, phone numbers,
+  // a trail, IAM users, a role and an SNS topic.
+  const { accountId, domain } = await enterpriseAccount(s.url, rootChime as Chime.ChimeClient, 'fuzz');
+  inputs.remember({ AccountId: accountId, Domain: domain });
+  await made(rootChime, new Chime.CreateBotCommand({ AccountId: accountId, DisplayName: 'bot', Domain: domain }));
+  await made(rootChime, new Chime.CreateRoomCommand({ AccountId: accountId, Name: 'room' }));
+  const numbers = await made(rootChime, new Chime.SearchAvailablePhoneNumbersCommand({ AreaCode: '206' }));
+  await made(rootChime, new Chime.CreatePhoneNumberOrderCommand({ ProductType: 'BusinessCalling', E164PhoneNumbers: numbers.E164PhoneNumbers.slice(0, 2) }));
+  await made(rootChime, new Chime.ListPhoneNumbersCommand({}));
+  await made(rootTrail, new CloudTrail.CreateTrailCommand({ Name: 'main', S3BucketName: 'trail-logs' }));
+  const trust = POLICY([{ Effect: 'Allow', Principal: { AWS: ACCOUNT_ID }, Action: 'sts:AssumeRole' }]);
+  await made(rootIam, new IAM.CreateRoleCommand({ RoleName: 'auditor', AssumeRolePolicyDocument: trust }));
+  const userWith = async (UserName: string, PolicyDocument: string) => {
+    await made(rootIam, new IAM.CreateUserCommand({ UserName }));
+    await rootIam.send(new IAM.PutUserPolicyCommand({ UserName, PolicyName: 'fuzz', PolicyDocument }));
+    const { AccessKey } = await rootIam.send(new IAM.CreateAccessKeyCommand({ UserName }));
+    return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+  };
+  const everything = POLICY([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+  const alice = await userWith('alice', everything);
+  const bob = await userWith('bob', POLICY([{ Effect: 'Allow', Action: ['chime:Get*', 'chime:List*', 'cloudtrail:*', 'iam:Get*', 'sts:*'], Resource: '*' }, { Effect: 'Deny', Action: 'cloudtrail:DeleteTrail', Resource: '*' }]));
+  const { Credentials: role } = await rootSts.send(new STS.AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/auditor`, RoleSessionName: 'fuzz' }));
+  await made(rootSns, new SNS.CreateTopicCommand({ Name: 'topic' }));
+  inputs.remember({ PolicyDocument: everything, AssumeRolePolicyDocument: trust, RoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/auditor`, PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', ResourceId: inputs.known('TrailARN')[0] });
+  const principals = [
+    [rootChime, rootTrail, rootIam, rootSts, rootSns],
+    clientsFor(alice),
+    clientsFor(bob),
+    clientsFor({ accessKeyId: role!.AccessKeyId!, secretAccessKey: role!.SecretAccessKey!, sessionToken: role!.SessionToken! }),
+  ];
+
+  const answered = new Map<string, string>();
+  const failures: string[] = [];
+  let sent = 0;
+  const call = async () => {
+    const i = Math.floor(g.next() * SERVICES.length);
+    const [service, module] = SERVICES[i];
+    const operation = g.pick([...service.operations.values()]);
+    const Command = module[`${operation.name}Command`];
+    // The console's own operations (Chime domains) have no SDK command.
+    if (!Command) return;
+    const input = inputs.input(operation.input);
+    const what = `${service.signingName}:${operation.name} ${JSON.stringify(input).slice(0, 300)}`;
+    sent++;
+    try {
+      const out = await made(g.pick(principals)[i], new Command(input));
+      answered.set(out.$metadata.requestId, what);
+    } catch (err: any) {
+      const status = err.$metadata?.httpStatusCode;
+      // Refused by the SDK before sending (a path label left empty).
+      if (status === undefined) return;
+      if (status >= 500) failures.push(`${status} ${err.name}: ${what}`);
+      if (!err.$metadata.requestId) failures.push(`${status} ${err.name} without a request id: ${what}`);
+      // A key deleted by an earlier call belongs to no account: nobody to record the call for.
+      else if (!UNKNOWN_KEY.has(err.name)) answered.set(err.$metadata.requestId, `${what} -> ${err.name}`);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: AT_ONCE }, async () => {
+      while (sent < CALLS) await call();
+    }),
+  );
+  assert.deepEqual(failures.slice(0, 10), []);
+  assert.deepEqual(logged.slice(0, 5), []);
+  assert.ok(answered.size > CALLS / 2, `only ${answered.size} of ${CALLS} calls answered with a known key`);
+
+  const db = new Database(join(dataDir, 'opentrail.db'), { readonly: true });
+  const recorded = new Map<string, number>();
+  try {
+    for (const { record } of db.prepare('SELECT record FROM events').all() as { record: string }[]) {
+      const id = (JSON.parse(record) as { requestID?: string }).requestID;
+      if (id) recorded.set(id, (recorded.get(id) ?? 0) + 1);
+    }
+  } finally {
+    db.close();
+  }
+  const wrong = [...answered].filter(([id]) => recorded.get(id) !== 1).map(([id, what]) => `${recorded.get(id) ?? 0} records of ${id}: ${what}`);
+  assert.deepEqual(wrong.slice(0, 10), []);
+});

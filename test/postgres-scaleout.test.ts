@@ -7,7 +7,7 @@ import { ChimeClient, CreateAccountCommand, GetAccountCommand } from '@aws-sdk/c
 import { CloudTrailClient, CreateTrailCommand, LookupEventsCommand, paginateLookupEvents, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres.ts';
-import { ACCOUNT_ID, clientConfig, spawnServer, tempDir } from './helpers/server.ts';
+import { ACCOUNT_ID, clientConfig, spawnServer, startServer, tempDir } from './helpers/server.ts';
 import { ROOT_PASSWORD } from './helpers/console.ts';
 import { eventIds, waitFor } from './helpers/delivery.ts';
 import { HttpBrowser } from './helpers/http-browser.ts';
@@ -89,6 +89,18 @@ test('PostgreSQL ends every connection (a restart, a failover): the process stay
   t.after(() => trail.destroy());
   const found = await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: made.Account!.AccountId! }] }));
   assert.deepEqual(found.Events!.map((e) => e.EventName), ['CreateAccount']);
+});
+
+test('a server whose database is gone still shuts down: the port closes, the leases lapse on their own', async (t) => {
+  const db = await createTestDatabase();
+  const logged: string[] = [];
+  const s = await startServer({ env: { OPENTRAIL_DATABASE_URL: db.url }, log: (m) => logged.push(m) });
+  await s.chime().send(new CreateAccountCommand({ Name: 'before' }));
+  await db.drop();
+  // It rejected at the delivery worker's lease release, and left the port open and the other workers running.
+  await s.close();
+  await assert.rejects(fetch(s.url), /fetch failed/);
+  assert.match(logged.join('\n'), /trail delivery: leases not released at stop \(they lapse within 10 s\): database "opentrail_test_\w+" does not exist/);
 });
 
 test('console sign-in failures are counted across the processes: ten on two processes close both', async (t) => {

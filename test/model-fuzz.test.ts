@@ -1,11 +1,13 @@
 // Every operation of every service, with inputs generated from its own model and sent by the
 // official SDKs as root, an IAM user allowed everything, one allowed little and a role session,
-// several calls at a time: none is answered 5xx or logs a failure, and every call answered with
+// several calls at a time, on SQLite and on PostgreSQL: none is answered 5xx or logs a failure, and every call answered with
 // a request id, with a key the server knows, has exactly one record with that id. Seeded (helpers/fuzz.ts), so a failure repeats.
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import * as Chime from '@aws-sdk/client-chime';
 import * as CloudTrail from '@aws-sdk/client-cloudtrail';
 import * as IAM from '@aws-sdk/client-iam';
@@ -20,9 +22,10 @@ import { sts } from '../src/services/sts/index.ts';
 import type { Service } from '../src/services/service.ts';
 import { enterpriseAccount } from './helpers/chime.ts';
 import { generator } from './helpers/fuzz.ts';
+import { createTestDatabase } from './helpers/postgres.ts';
 import { ModelInputs } from './helpers/model-inputs.ts';
 import { ACCOUNT_ID, clientConfig, startServer, tempDir } from './helpers/server.ts';
-import type { ClientOptions } from './helpers/server.ts';
+import type { ClientOptions, TestServer } from './helpers/server.ts';
 
 const CALLS = 2000;
 const AT_ONCE = 6;
@@ -40,16 +43,56 @@ const SERVICES: [Service, Record<string, any>, new (config: object) => Client][]
 const UNKNOWN_KEY = new Set(['InvalidClientTokenId', 'UnrecognizedClientException']);
 const POLICY = (statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statement });
 
-test(`${CALLS} calls generated from the models, ${AT_ONCE} at a time, by four principals: none answered 5xx, each recorded once`, async (t) => {
+/** The records' request ids, with how many records carry each. */
+type RecordedIds = (dataDir: string) => Promise<Map<string, number>>;
+
+function countIds(records: string[]): Map<string, number> {
+  const recorded = new Map<string, number>();
+  for (const record of records) {
+    const id = (JSON.parse(record) as { requestID?: string }).requestID;
+    if (id) recorded.set(id, (recorded.get(id) ?? 0) + 1);
+  }
+  return recorded;
+}
+
+const TITLE = `${CALLS} calls generated from the models, ${AT_ONCE} at a time, by four principals: none answered 5xx, each recorded once`;
+
+test(`SQLite: ${TITLE}`, (t) =>
+  fuzz(t, {}, async () => undefined, async (dataDir) => {
+    const db = new Database(join(dataDir, 'opentrail.db'), { readonly: true });
+    try {
+      return countIds(db.prepare('SELECT record FROM events').pluck().all() as string[]);
+    } finally {
+      db.close();
+    }
+  }));
+
+test(`PostgreSQL: ${TITLE}`, async (t) => {
+  const database = await createTestDatabase();
+  await fuzz(t, { OPENTRAIL_DATABASE_URL: database.url }, database.drop, async () => {
+    const c = new pg.Client({ connectionString: database.url });
+    await c.connect();
+    try {
+      return countIds((await c.query('SELECT record FROM events')).rows.map((r) => r.record as string));
+    } finally {
+      await c.end();
+    }
+  });
+});
+
+/** `dropDatabase` runs once the server is closed. */
+async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: () => Promise<void>, recordedIds: RecordedIds): Promise<void> {
   const dataDir = tempDir();
   await new FolderBucket(dataDir, 'trail-logs').create();
   const logged: string[] = [];
-  const s = await startServer({ dataDir, log: (m) => logged.push(m) });
   const clients: Client[] = [];
+  let server: TestServer | undefined;
   t.after(async () => {
     for (const c of clients) c.destroy();
-    await s.close();
+    await server?.close();
+    await dropDatabase();
   });
+  const s = (server = await startServer({ dataDir, env, log: (m) => logged.push(m) }));
   const clientsFor = (credentials?: ClientOptions['credentials']) => SERVICES.map(([, , Make]) => (clients.push(new Make(clientConfig(s.url, { credentials }))), clients.at(-1)!));
   const g = generator(1);
   const inputs = new ModelInputs(g);
@@ -126,16 +169,7 @@ test(`${CALLS} calls generated from the models, ${AT_ONCE} at a time, by four pr
   assert.deepEqual(logged.slice(0, 5), []);
   assert.ok(answered.size > CALLS / 2, `only ${answered.size} of ${CALLS} calls answered with a known key`);
 
-  const db = new Database(join(dataDir, 'opentrail.db'), { readonly: true });
-  const recorded = new Map<string, number>();
-  try {
-    for (const { record } of db.prepare('SELECT record FROM events').all() as { record: string }[]) {
-      const id = (JSON.parse(record) as { requestID?: string }).requestID;
-      if (id) recorded.set(id, (recorded.get(id) ?? 0) + 1);
-    }
-  } finally {
-    db.close();
-  }
+  const recorded = await recordedIds(dataDir);
   const wrong = [...answered].filter(([id]) => recorded.get(id) !== 1).map(([id, what]) => `${recorded.get(id) ?? 0} records of ${id}: ${what}`);
   assert.deepEqual(wrong.slice(0, 10), []);
-});
+}

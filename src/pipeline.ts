@@ -223,7 +223,8 @@ export class Pipeline {
       additionalEventData: signature.region !== awsRegion ? { signingRegion: signature.region } : undefined,
       requestId: call.requestId,
       tls: req.tls,
-      lookupResources: call.input !== undefined && operation.lookupResources ? operation.lookupResources(call.input, result.output, { accountId, region: signature.region }) : undefined,
+      // A resource named by an empty string (a failed call's empty ARN) is no resource to list or find.
+      lookupResources: call.input !== undefined && operation.lookupResources ? operation.lookupResources(call.input, result.output, { accountId, region: signature.region }).filter((r) => r.name) : undefined,
     };
     return journalEntry(facts);
   }

@@ -1,7 +1,8 @@
 // The small SNS API: topics per account and region, subscriptions, and SNS's errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateTopicCommand, DeleteTopicCommand, ListSubscriptionsCommand, ListTopicsCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { ConfirmSubscriptionCommand, CreateTopicCommand, DeleteTopicCommand, ListSubscriptionsCommand, ListTopicsCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ACCOUNT_ID, aws, clientConfig, startServer } from './helpers/server.ts';
 
 test('topics: created once per name and region, listed, deleted with their subscriptions', async (t) => {
@@ -31,4 +32,18 @@ test('topics: created once per name and region, listed, deleted with their subsc
   assert.deepEqual((await east.send(new ListSubscriptionsCommand({}))).Subscriptions, []);
   await assert.rejects(east.send(new DeleteTopicCommand({ TopicArn: arn })), { name: 'NotFoundException' });
   assert.equal((await west.send(new ListTopicsCommand({}))).Topics!.length, 1);
+});
+
+test('a call naming its resource with an empty string lists no resource in Event history', async (t) => {
+  const s = await startServer();
+  t.after(() => s.close());
+  const sns = new SNSClient(clientConfig(s.url));
+  t.after(() => sns.destroy());
+  await assert.rejects(sns.send(new ConfirmSubscriptionCommand({ TopicArn: '', Token: 'x' })), { name: 'InvalidParameterException' });
+  await assert.rejects(sns.send(new SubscribeCommand({ TopicArn: '', Protocol: 'http', Endpoint: 'http://127.0.0.1:9/' })), { name: 'InvalidParameterException' });
+  for (const EventName of ['ConfirmSubscription', 'Subscribe']) {
+    const { Events } = await s.cloudtrail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: EventName }] }));
+    // It listed { ResourceType: 'AWS::SNS::Topic', ResourceName: '' }.
+    assert.deepEqual(Events!.map((e) => e.Resources), [[]], EventName);
+  }
 });

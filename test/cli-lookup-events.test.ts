@@ -135,5 +135,16 @@ describe('opentrail lookup-events', () => {
     const down = await opentrail('http://127.0.0.1:9', []);
     assert.match(down.stderr.trim(), /^opentrail: cannot reach http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
     assert.equal(down.code, 255);
+    // An endpoint the aws CLI cannot use, refused in its words (a stack trace from URL parsing before).
+    const endpoints: [string, string][] = [
+      ['127.0.0.1:4747', 'Bad value for --endpoint-url "127.0.0.1:4747": scheme is missing.  Must be of the form http://<hostname>/ or https://<hostname>/'],
+      ['ftp://127.0.0.1', 'An HTTP Client raised an unhandled exception: Not supported URL scheme ftp'],
+      ['http://', 'Invalid endpoint: http://'],
+    ];
+    for (const [url, message] of endpoints) {
+      const bad = await opentrail(url, []);
+      assert.equal(bad.stderr.trim(), message, url);
+      assert.equal(bad.code, 255);
+    }
   });
 });

@@ -15,11 +15,20 @@ export function addClientOptions(cmd: Command): Command {
 }
 
 export function clientConfig(opts: ClientOptions) {
+  checkEndpoint(opts.endpointUrl);
   if (opts.profile) process.env.AWS_PROFILE = opts.profile;
   return {
     endpoint: opts.endpointUrl,
     region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
   };
+}
+
+/** The aws CLI's refusals of an endpoint it cannot use, word for word, with its exit status. */
+function checkEndpoint(url: string): void {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (!scheme) throw new CliError(`Bad value for --endpoint-url "${url}": scheme is missing.  Must be of the form http://<hostname>/ or https://<hostname>/`, 255);
+  if (!/^https?$/i.test(scheme)) throw new CliError(`An HTTP Client raised an unhandled exception: Not supported URL scheme ${scheme}`, 255);
+  if (!URL.canParse(url) || !new URL(url).hostname) throw new CliError(`Invalid endpoint: ${url}`, 255);
 }
 
 /** Text from events is hostile: no terminal control sequence reaches the screen. */

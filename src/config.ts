@@ -1,6 +1,6 @@
 // The one entry point for configuration: command-line flags win over environment variables,
 // which win over the defaults of the embedded setup.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { S3Settings } from './buckets/s3.ts';
 
@@ -41,6 +41,15 @@ export function readSettingFile(setting: string, path: string): Buffer {
     return readFileSync(path);
   } catch (err) {
     throw new ConfigError(`${setting}: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** Creates the data dir when missing; one that cannot be made is a setting that cannot be used. */
+export function makeDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError(`cannot use the data dir '${dir}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
 

@@ -1,7 +1,6 @@
 // Builds the running server from a Config: the store, the keys, the services, and one HTTP port
 // for all of them.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -10,7 +9,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './app-context.ts';
 import type { Config } from './config.ts';
-import { readSettingFile } from './config.ts';
+import { makeDataDir, readSettingFile } from './config.ts';
 import { FrontDoorError } from './aws/errors.ts';
 import { RestJsonProtocol } from './aws/protocols/rest-json.ts';
 import type { RawRequest } from './aws/request.ts';
@@ -50,7 +49,7 @@ export interface Server {
 const MAX_BODY = 10 * 1024 * 1024;
 
 export async function createServer(config: Config, options: PipelineOptions = {}): Promise<Server> {
-  mkdirSync(config.dataDir, { recursive: true });
+  makeDataDir(config.dataDir);
   const box = SecretBox.open(config.keyFile);
   const log = options.log ?? ((m: string) => console.error(m));
   const store = config.databaseUrl ? await PostgresStore.open(config.databaseUrl, log) : new SqliteStore(join(config.dataDir, 'opentrail.db'));

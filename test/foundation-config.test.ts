@@ -85,6 +85,9 @@ test('settings that cannot be used: one clear line and exit status 2', async () 
       [['--port', '0'], { OPENTRAIL_TLS_CERT: '/nonexistent/cert.pem', OPENTRAIL_TLS_KEY: '/nonexistent/key.pem' }, "OPENTRAIL_TLS_KEY: cannot read '/nonexistent/key.pem' (ENOENT)"],
       [['--port', '0', '--host', 'no-such-host.invalid'], {}, 'cannot listen on no-such-host.invalid:0: getaddrinfo ENOTFOUND no-such-host.invalid'],
     ];
+    // A data dir that cannot be made (a stack trace from mkdir before).
+    writeFileSync(join(dir, 'a-file'), '');
+    cases.push([['--port', '0', '--data-dir', join(dir, 'a-file', 'data')], {}, `cannot use the data dir '${join(dir, 'a-file', 'data')}' (ENOTDIR)`]);
     const results = await Promise.all(cases.map(([flags, env]) => run(['serve', '--data-dir', dir, ...flags], env)));
     results.forEach((res, i) => {
       const [flags, env, message] = cases[i];

@@ -1,10 +1,9 @@
 // `opentrail account create`: another AWS account in the same opentrail, with its own root access
 // key (shown once). Accounts can trust each other's principals with roles (AssumeRole).
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig, makeDataDir } from '../config.ts';
 import { Credentials } from '../iam/credentials.ts';
 import { SecretBox } from '../iam/secret-box.ts';
 import { PostgresStore } from '../storage/postgres.ts';
@@ -22,7 +21,7 @@ export function accountCommand(program: Command): void {
       const accountId = flags.accountId ?? String(randomInt(1e11, 1e12)).padStart(12, '0');
       if (!/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id must be 12 digits, got '${accountId}'`);
       const config = loadConfig({ dataDir: flags.dataDir });
-      mkdirSync(config.dataDir, { recursive: true });
+      makeDataDir(config.dataDir);
       const store = config.databaseUrl ? await PostgresStore.open(config.databaseUrl) : new SqliteStore(join(config.dataDir, 'opentrail.db'));
       try {
         const credentials = new Credentials(SecretBox.open(config.keyFile));

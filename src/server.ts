@@ -2,7 +2,6 @@
 // for all of them.
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import Fastify from 'fastify';
@@ -26,8 +25,7 @@ import { ConfirmationSender } from './services/sns/deliver.ts';
 import { DeliveryWorker } from './trails/delivery.ts';
 import { DigestWorker } from './integrity/worker.ts';
 import { bucketsFor } from './buckets/index.ts';
-import { SqliteStore } from './storage/sqlite.ts';
-import { PostgresStore } from './storage/postgres.ts';
+import { openStore } from './storage/open-store.ts';
 import { RetentionJob } from './audit/retention.ts';
 import { consolePlugin } from './console/index.ts';
 import { bootstrapRootPassword } from './console/root-password.ts';
@@ -52,7 +50,7 @@ export async function createServer(config: Config, options: PipelineOptions = {}
   makeDataDir(config.dataDir);
   const box = SecretBox.open(config.keyFile);
   const log = options.log ?? ((m: string) => console.error(m));
-  const store = config.databaseUrl ? await PostgresStore.open(config.databaseUrl, log) : new SqliteStore(join(config.dataDir, 'opentrail.db'));
+  const store = await openStore(config, log);
   const credentials = new Credentials(box);
   const context: AppContext = { config, store, credentials, box };
   const given = config.rootAccessKeyId ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey! } : undefined;

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChimeClient, CreateAccountCommand, ListAccountsCommand } from '@aws-sdk/client-chime';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -88,6 +88,13 @@ test('settings that cannot be used: one clear line and exit status 2', async () 
     // A data dir that cannot be made (a stack trace from mkdir before).
     writeFileSync(join(dir, 'a-file'), '');
     cases.push([['--port', '0', '--data-dir', join(dir, 'a-file', 'data')], {}, `cannot use the data dir '${join(dir, 'a-file', 'data')}' (ENOTDIR)`]);
+    // A database that cannot be opened (stack traces before); a password in its URL is not shown.
+    mkdirSync(join(dir, 'garbage'));
+    writeFileSync(join(dir, 'garbage', 'opentrail.db'), 'not a database');
+    cases.push(
+      [['--port', '0', '--data-dir', join(dir, 'garbage')], {}, `cannot open the database '${join(dir, 'garbage', 'opentrail.db')}': file is not a database`],
+      [['--port', '0'], { OPENTRAIL_DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:9/x' }, 'cannot open the database OPENTRAIL_DATABASE_URL (postgres://postgres:***@127.0.0.1:9/x): connect ECONNREFUSED 127.0.0.1:9'],
+    );
     const results = await Promise.all(cases.map(([flags, env]) => run(['serve', '--data-dir', dir, ...flags], env)));
     results.forEach((res, i) => {
       const [flags, env, message] = cases[i];

@@ -1,13 +1,11 @@
 // `opentrail account create`: another AWS account in the same opentrail, with its own root access
 // key (shown once). Accounts can trust each other's principals with roles (AssumeRole).
 import { randomInt } from 'node:crypto';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, makeDataDir } from '../config.ts';
 import { Credentials } from '../iam/credentials.ts';
 import { SecretBox } from '../iam/secret-box.ts';
-import { PostgresStore } from '../storage/postgres.ts';
-import { SqliteStore } from '../storage/sqlite.ts';
+import { openStore } from '../storage/open-store.ts';
 import { UsageError } from './lookup-events.ts';
 
 export function accountCommand(program: Command): void {
@@ -22,7 +20,7 @@ export function accountCommand(program: Command): void {
       if (!/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id must be 12 digits, got '${accountId}'`);
       const config = loadConfig({ dataDir: flags.dataDir });
       makeDataDir(config.dataDir);
-      const store = config.databaseUrl ? await PostgresStore.open(config.databaseUrl) : new SqliteStore(join(config.dataDir, 'opentrail.db'));
+      const store = await openStore(config);
       try {
         const credentials = new Credentials(SecretBox.open(config.keyFile));
         if (await store.read((tx) => credentials.getAccount(tx, accountId))) throw new UsageError(`account ${accountId} already exists`);

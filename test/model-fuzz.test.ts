@@ -24,7 +24,7 @@ import { journal } from './helpers/delivery.ts';
 import { generator } from './helpers/fuzz.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
 import { ModelInputs } from './helpers/model-inputs.ts';
-import { ACCOUNT_ID, clientConfig, startServer, tempDir } from './helpers/server.ts';
+import { ACCOUNT_ID, clientConfig, ROOT, startServer, tempDir } from './helpers/server.ts';
 import type { ClientOptions, TestServer } from './helpers/server.ts';
 
 const CALLS = 2000;
@@ -69,7 +69,8 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
   const s = (server = await startServer({ dataDir, env, log: (m) => logged.push(m) }));
   const clientsFor = (credentials?: ClientOptions['credentials']) => SERVICES.map(([, , Make]) => (clients.push(new Make(clientConfig(s.url, { credentials }))), clients.at(-1)!));
   const g = generator(1);
-  const inputs = new ModelInputs(g);
+  // Root's own key is never named: a DeleteAccessKey of it would lock the checks below out.
+  const inputs = new ModelInputs(g, new Set([ROOT.accessKeyId]));
   const [rootChime, rootTrail, rootIam, rootSts, rootSns] = clientsFor();
   const made = async (client: Client, command: unknown) => {
     const out = await client.send(command);

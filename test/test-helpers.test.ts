@@ -14,6 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { DURABLE_PUTS, freePortGuess, startS3rver } from './helpers/s3rver.ts';
 import { tempDir } from './helpers/server.ts';
 import { generator } from './helpers/fuzz.ts';
+import { ModelInputs } from './helpers/model-inputs.ts';
+import { required, string, structure } from '../src/aws/shapes.ts';
 
 test('directories made by tempDir, with files in them, are removed when the test process exits', () => {
   const script = `
@@ -83,4 +85,12 @@ test('the fuzz generator does not repeat itself: no run of 8 draws comes twice i
       seen.add(key);
     }
   }
+});
+
+test('model inputs never offer a value kept out of them (the test\'s own root key), whatever outputs named it', () => {
+  const inputs = new ModelInputs(generator(3), new Set(['AKIAKEEPOUT000000000']));
+  inputs.remember({ AccessKeyMetadata: [{ AccessKeyId: 'AKIAKEEPOUT000000000' }, { AccessKeyId: 'AKIAFUZZED0000000000' }] });
+  assert.deepEqual(inputs.known('AccessKeyId'), ['AKIAFUZZED0000000000']);
+  const shape = structure({ AccessKeyId: required(string()) });
+  for (let i = 0; i < 200; i++) assert.notEqual(inputs.input(shape).AccessKeyId, 'AKIAKEEPOUT000000000');
 });

@@ -14,12 +14,16 @@ export class ModelInputs {
   private readonly pools = new Map<string, unknown[]>();
   private readonly strings = new Set<string>();
 
-  constructor(private readonly g: Generator) {}
+  /** `never`: values no input may carry (the credentials the test itself needs to keep working). */
+  constructor(
+    private readonly g: Generator,
+    private readonly never: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** Remembers the strings of a value (an SDK output, a setup input) under their member names. */
   remember(value: unknown, member = ''): void {
     if (typeof value === 'string') {
-      if (value.length > 300) return;
+      if (value.length > 300 || this.never.has(value)) return;
       const pool = this.pools.get(member) ?? [];
       if (!pool.includes(value)) pool.push(value);
       this.pools.set(member, pool);

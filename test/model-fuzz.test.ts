@@ -142,7 +142,8 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
   );
   assert.deepEqual(failures.slice(0, 10), []);
   assert.deepEqual(logged.slice(0, 5), []);
-  assert.ok(answered.size > CALLS / 2, `only ${answered.size} of ${CALLS} calls answered with a known key`);
+  // Root alone (a quarter of the calls) keeps its key; the others may lose theirs to a fuzzed call.
+  assert.ok(answered.size > CALLS / 10, `only ${answered.size} of ${CALLS} calls answered with a known key`);
 
   const events = await journal(s.server);
   const recorded = new Map<string, number>();

@@ -3,7 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { SqliteStore } from '../src/storage/sqlite.ts';
@@ -115,6 +115,18 @@ for (const [name, open] of backends) {
       assert.deepEqual((await find('Username', 'u\0')).map((e) => e.eventName), ['NulNamed']);
       assert.deepEqual((await find('ResourceName', 'room')).map((e) => e.eventName), []);
       assert.equal(await store.write((tx) => tx.docs.delete(key)), true);
+    });
+
+    test('resource names of kilobytes, as a client may send: recorded and found by their whole name', async () => {
+      // Random text (incompressible), and 1,500 four-byte characters: each longer than PostgreSQL's b-tree rows.
+      const long = [randomBytes(3000).toString('base64'), '😀'.repeat(1500)];
+      for (const name of long) await store.append(entry({ eventName: 'LongNamed', resources: [{ type: 'AWS::Chime::Room', name }] }));
+      for (const name of long) {
+        const found = await store.read((tx) =>
+          tx.journal.lookup({ accountId: '123456789012', region: 'us-east-1', category: 'Management', attribute: { key: 'ResourceName', value: name }, startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 10 }),
+        );
+        assert.deepEqual(found.map((e) => [e.eventName, e.resources[0].name]), [['LongNamed', name]]);
+      }
     });
 
     test('a failed write transaction leaves nothing behind, journal included', async () => {

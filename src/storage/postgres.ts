@@ -2,6 +2,7 @@
 // transactions are SERIALIZABLE and retried on serialization failures; journal appends take a
 // transaction-scoped advisory lock so sequence numbers become visible in commit order, which is
 // what lets a reader follow the journal with a cursor without ever skipping an event.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { DocKey, DocPage, DocStore, Journal, JournalEntry, LookupQuery, Store, StoredEvent, Tx } from './store.ts';
 import { lookupKeys, rowLookupKeys, rowToEvent } from './journal-index.ts';
@@ -67,6 +68,14 @@ function query(db: Queryable, sql: string, params: unknown[] = []): Promise<pg.Q
 
 /** Strings, and the strings of arrays bound whole (`unnest`), as PostgreSQL text can hold them. */
 const withoutNul = (v: unknown): unknown => (typeof v === 'string' ? (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v) : Array.isArray(v) ? v.map(withoutNul) : v);
+
+/**
+ * A b-tree row holds about 2,700 bytes, and a client may name a resource with kilobytes of text
+ * (refused, the call is still recorded): Event history's index keeps a longer value as its
+ * SHA-256, the same when written, looked for and purged, so such events are recorded and found.
+ */
+const MAX_INDEXED_BYTES = 2600;
+const indexValue = (value: string) => (Buffer.byteLength(value) > MAX_INDEXED_BYTES ? `sha256:${createHash('sha256').update(value).digest('hex')}` : value);
 
 class PgDocs implements DocStore {
   constructor(private readonly db: Queryable) {}
@@ -142,7 +151,7 @@ class PgJournal implements Journal {
     const keys = lookupKeys(entry);
     const values: unknown[] = [];
     const tuples = keys.map(([attr, value], i) => {
-      values.push(entry.accountId, entry.region, entry.category, attr, value, t, seq);
+      values.push(entry.accountId, entry.region, entry.category, attr, indexValue(value), t, seq);
       const b = i * 7;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
     });
@@ -155,7 +164,7 @@ class PgJournal implements Journal {
       q.region,
       q.category,
       q.attribute?.key ?? '*',
-      q.attribute?.value ?? '',
+      indexValue(q.attribute?.value ?? ''),
       Math.floor(q.startTime.getTime() / 1000),
       Math.floor(q.endTime.getTime() / 1000),
     ];
@@ -196,7 +205,7 @@ class PgJournal implements Journal {
     const columns: unknown[][] = [[], [], [], [], [], [], []];
     for (const row of gone.rows as Omit<EventRow, 'record'>[]) {
       for (const [attr, value] of rowLookupKeys(row)) {
-        [row.account_id, row.region, row.category, attr, value, row.event_time, row.seq].forEach((v, i) => columns[i].push(v));
+        [row.account_id, row.region, row.category, attr, indexValue(value), row.event_time, row.seq].forEach((v, i) => columns[i].push(v));
       }
     }
     if (columns[0].length) {

@@ -6,6 +6,7 @@ import type { Shape, StructureShape } from '../../src/aws/shapes.ts';
 import type { Generator } from './fuzz.ts';
 
 const CHARACTERS = ['a', 'Z', '0', ' ', '-', '_', '.', '@', '/', '%', '"', '<', '\\', 'é', '✓', '😀', '\u0000', '\n'];
+const NOISE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/';
 /** Structures nested deeper than this are sent empty. */
 const MAX_DEPTH = 5;
 
@@ -66,7 +67,8 @@ export class ModelInputs {
           const fits = [...this.strings].filter((s) => shape.pattern!.test(s) && s.length >= min && s.length <= max);
           if (fits.length && g.next() < 0.8) return g.pick(fits);
         }
-        if (outside) return g.pick(['', 'x'.repeat(max + 1), this.text(0, 5)]);
+        // Kilobytes of random text do not compress: longer than a PostgreSQL b-tree row.
+        if (outside) return g.pick(['', 'x'.repeat(max + 1), this.text(0, 5), this.noise(4000)]);
         return g.next() < 0.1 ? 'm'.repeat(Math.min(max, 5000)) : this.text(min, max);
       }
       case 'integer': {
@@ -88,6 +90,13 @@ export class ModelInputs {
       case 'structure':
         return this.input(shape, depth + 1);
     }
+  }
+
+  /** Random letters and digits. */
+  private noise(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i++) s += NOISE[Math.floor(this.g.next() * NOISE.length)];
+    return s;
   }
 
   /** Text of a length within the bounds, short more often than long, with awkward characters. */

@@ -170,7 +170,8 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
     };
     if (e.region !== 'us-east-1') continue;
     await lookup('EventId', e.eventId);
-    for (const r of e.resources) await lookup('ResourceName', r.name);
+    // LookupEvents takes values of up to 2,000 characters.
+    for (const r of e.resources) if (r.name.length <= 2000) await lookup('ResourceName', r.name);
   }
   assert.deepEqual(missing.slice(0, 10), []);
 }

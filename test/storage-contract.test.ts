@@ -9,7 +9,7 @@ import pg from 'pg';
 import { SqliteStore } from '../src/storage/sqlite.ts';
 import { indexFileOf } from '../src/storage/sqlite-index.ts';
 import { PostgresStore } from '../src/storage/postgres.ts';
-import type { JournalEntry, Store } from '../src/storage/store.ts';
+import type { JournalEntry, LookupAttributeKey, Store, StoredEvent } from '../src/storage/store.ts';
 import { tempDir } from './helpers/server.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
 import { journalEntry } from './helpers/journal.ts';
@@ -17,6 +17,13 @@ import { journalEntry } from './helpers/journal.ts';
 /** With a principal and a resource, and an id that is not UUIDv7 (events may carry any id). */
 function entry(over: Partial<JournalEntry> = {}): JournalEntry {
   return journalEntry({ eventId: randomUUID(), username: 'root', accessKeyId: 'AKIAEXAMPLE', resources: [{ type: 'AWS::Chime::Account', name: 'acct-1' }], ...over });
+}
+
+/** Events of the test account found by one attribute, at any time. */
+function lookupBy(store: Store, key: LookupAttributeKey, value: string): Promise<StoredEvent[]> {
+  return store.read((tx) =>
+    tx.journal.lookup({ accountId: '123456789012', region: 'us-east-1', category: 'Management', attribute: { key, value }, startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 10 }),
+  );
 }
 
 interface Backend {
@@ -107,13 +114,9 @@ for (const [name, open] of backends) {
       const named = entry({ eventName: 'NulNamed', username: 'u\0', resources: [{ type: 'AWS::Chime::Room', name: 'room\0x' }] });
       await store.write((tx) => tx.journal.append(named));
       await store.append(entry({ eventName: 'NulRead', resources: [{ type: 'AWS::Chime::Room', name: 'room\0x' }] }));
-      const find = (key: 'ResourceName' | 'Username', value: string) =>
-        store.read((tx) =>
-          tx.journal.lookup({ accountId: '123456789012', region: 'us-east-1', category: 'Management', attribute: { key, value }, startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 10 }),
-        );
-      assert.deepEqual((await find('ResourceName', 'room\0x')).map((e) => e.eventName), ['NulRead', 'NulNamed']);
-      assert.deepEqual((await find('Username', 'u\0')).map((e) => e.eventName), ['NulNamed']);
-      assert.deepEqual((await find('ResourceName', 'room')).map((e) => e.eventName), []);
+      assert.deepEqual((await lookupBy(store, 'ResourceName', 'room\0x')).map((e) => e.eventName), ['NulRead', 'NulNamed']);
+      assert.deepEqual((await lookupBy(store, 'Username', 'u\0')).map((e) => e.eventName), ['NulNamed']);
+      assert.deepEqual((await lookupBy(store, 'ResourceName', 'room')).map((e) => e.eventName), []);
       assert.equal(await store.write((tx) => tx.docs.delete(key)), true);
     });
 
@@ -122,9 +125,7 @@ for (const [name, open] of backends) {
       const long = [randomBytes(3000).toString('base64'), '😀'.repeat(1500)];
       for (const name of long) await store.append(entry({ eventName: 'LongNamed', resources: [{ type: 'AWS::Chime::Room', name }] }));
       for (const name of long) {
-        const found = await store.read((tx) =>
-          tx.journal.lookup({ accountId: '123456789012', region: 'us-east-1', category: 'Management', attribute: { key: 'ResourceName', value: name }, startTime: new Date(0), endTime: new Date('2100-01-01'), limit: 10 }),
-        );
+        const found = await lookupBy(store, 'ResourceName', name);
         assert.deepEqual(found.map((e) => [e.eventName, e.resources[0].name]), [['LongNamed', name]]);
       }
     });
@@ -140,18 +141,7 @@ for (const [name, open] of backends) {
         /handler failed/,
       );
       assert.equal(await store.read((tx) => tx.docs.get(key)), undefined);
-      const found = await store.read((tx) =>
-        tx.journal.lookup({
-          accountId: '123456789012',
-          region: 'us-east-1',
-          category: 'Management',
-          attribute: { key: 'EventName', value: 'RolledBack' },
-          startTime: new Date(0),
-          endTime: new Date('2100-01-01'),
-          limit: 10,
-        }),
-      );
-      assert.equal(found.length, 0);
+      assert.equal((await lookupBy(store, 'EventName', 'RolledBack')).length, 0);
     });
 
     test('writes made together: each commits with its own records, a failed one without them, and append tells the sequence number each record is read back under', async () => {

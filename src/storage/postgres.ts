@@ -210,7 +210,7 @@ class PgJournal implements Journal {
     }
     if (columns[0].length) {
       await query(
-      this.db,
+        this.db,
         `DELETE FROM event_keys WHERE (account_id, region, category, attr, value, event_time, seq) IN (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[]))`,
         columns,

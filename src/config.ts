@@ -1,7 +1,7 @@
 // The one entry point for configuration: command-line flags win over environment variables,
 // which win over the defaults of the embedded setup.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { S3Settings } from './buckets/s3.ts';
 
 export interface Config {
@@ -47,11 +47,34 @@ export function readSettingFile(setting: string, path: string): Buffer {
 /** Creates the data dir when missing; one that cannot be made is a setting that cannot be used. */
 export function makeDataDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(resolve(dir));
   } catch (err) {
     throw new ConfigError(`cannot use the data dir '${dir}' (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
+
+/**
+ * `mkdir -p`, a level at a time. Node's recursive mkdir never returns under /proc, where mkdir
+ * answers ENOENT although the parent exists: it creates the parent again, and again.
+ */
+function makeDirs(dir: string): void {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (err) {
+    if (existingDir(dir, err)) return;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw err;
+  }
+  makeDirs(dirname(dir));
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    // Made meanwhile by another process: fine.
+    if (!existingDir(dir, err)) throw err;
+  }
+}
+
+const existingDir = (dir: string, err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir).isDirectory();
 
 export interface ConfigFlags {
   host?: string;

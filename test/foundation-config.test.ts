@@ -19,9 +19,10 @@ import { lookupAll } from './helpers/records.ts';
 const REPO = resolve(import.meta.dirname, '..');
 const NO_ROOT = { OPENTRAIL_ROOT_ACCESS_KEY_ID: '', OPENTRAIL_ROOT_SECRET_ACCESS_KEY: '' };
 
-/** Runs `opentrail <args>` to its exit; one that starts serving instead is stopped and reported. */
+/** Runs `opentrail <args>` to its exit; one that starts serving instead, or hangs, is stopped and reported. */
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['bin/opentrail.js', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const hung = setTimeout(() => child.kill('SIGKILL'), 60_000);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -30,6 +31,7 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<{ 
   });
   child.stderr.on('data', (d) => (stderr += d));
   const [code] = await once(child, 'exit');
+  clearTimeout(hung);
   return { code, stdout, stderr };
 }
 
@@ -88,6 +90,8 @@ test('settings that cannot be used: one clear line and exit status 2', async () 
     // A data dir that cannot be made (a stack trace from mkdir before).
     writeFileSync(join(dir, 'a-file'), '');
     cases.push([['--port', '0', '--data-dir', join(dir, 'a-file', 'data')], {}, `cannot use the data dir '${join(dir, 'a-file', 'data')}' (ENOTDIR)`]);
+    // Under /proc, where Node's recursive mkdir looped forever (the command hung).
+    cases.push([['--port', '0', '--data-dir', '/proc/opentrail/data'], {}, "cannot use the data dir '/proc/opentrail/data' (ENOENT)"]);
     // A database that cannot be opened (stack traces before); a password in its URL is not shown.
     mkdirSync(join(dir, 'garbage'));
     writeFileSync(join(dir, 'garbage', 'opentrail.db'), 'not a database');

@@ -158,6 +158,7 @@ export async function run(log: (line: string) => void): Promise<Measured> {
         'Server CPU per call (process.cpuUsage of the server process, all threads, medians) is the cost of recording with the noise of other load on the machine mostly removed.',
         "Main thread µs per call (from /proc's schedstat): the event loop's share, which bounds throughput; the rest of the server's CPU is the Event history indexer thread (audited only), V8's GC helpers and libuv.",
         "Waiting for a CPU: the main thread was ready to run while both cores ran other threads (the indexer, autocannon, the machine's own).",
+        "Audited GetAccount may outrun unaudited: the unaudited server answers each read as soon as it is handled, and each answer wakes autocannon's thread asleep on its socket (sock_def_readable, ~11% of the unaudited main thread's time in a perf profile on this VM); the audited server answers a group's reads together once their records commit, and autocannon, awake for the first answer, is woken far less often (a third of that time).",
       ],
     };
   } finally {

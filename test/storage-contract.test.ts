@@ -130,6 +130,21 @@ for (const [name, open] of backends) {
       }
     });
 
+    test('documents named with kilobytes of text, as a client may name one: stored, read, found, listed, counted and deleted', async () => {
+      // Random text (incompressible) and four-byte characters, each longer than PostgreSQL's b-tree rows.
+      const [partition, id, index] = [randomBytes(3000).toString('base64'), '😀'.repeat(1500), randomBytes(4000).toString('base64')];
+      const key = { collection: 'long', partition, id };
+      await store.write((tx) => tx.docs.put(key, { id }, index));
+      await store.write((tx) => tx.docs.put({ ...key, id: id.slice(0, -2) }, { id: 'other' }));
+      assert.deepEqual(await store.read((tx) => tx.docs.get(key)), { id });
+      assert.deepEqual(await store.read((tx) => tx.docs.findByIndex('long', index, partition)), [{ id }]);
+      assert.deepEqual(await store.read((tx) => tx.docs.findByIndex('long', index)), [{ id }]);
+      assert.deepEqual((await store.read((tx) => tx.docs.list('long', partition, { limit: 5 }))).items, [{ id }, { id: 'other' }]);
+      assert.equal(await store.read((tx) => tx.docs.count('long', partition)), 2);
+      assert.equal(await store.write((tx) => tx.docs.delete(key)), true);
+      assert.equal(await store.read((tx) => tx.docs.get(key)), undefined);
+    });
+
     test('a failed write transaction leaves nothing behind, journal included', async () => {
       const key = { collection: 'atomic', partition: 'p', id: 'x' };
       await assert.rejects(

@@ -71,16 +71,21 @@ const withoutNul = (v: unknown): unknown => (typeof v === 'string' ? (v.includes
 
 /**
  * A b-tree row holds about 2,700 bytes, and a client may name a resource with kilobytes of text
- * (refused, the call is still recorded): Event history's index keeps a longer value as its
- * SHA-256, the same when written, looked for and purged, so such events are recorded and found.
+ * (refused, the call is still recorded), or name a document so (a redacted message's id): a
+ * longer value is indexed as its SHA-256, the same when written, looked for and purged, so such
+ * events are recorded and found, and such documents stored and read.
  */
 const MAX_INDEXED_BYTES = 2600;
-const indexValue = (value: string) => (Buffer.byteLength(value) > MAX_INDEXED_BYTES ? `sha256:${createHash('sha256').update(value).digest('hex')}` : value);
+const indexValue = (value: string, max = MAX_INDEXED_BYTES) => (Buffer.byteLength(value) > max ? `sha256:${createHash('sha256').update(value).digest('hex')}` : value);
+/** A document's partition and id share one row of the (collection, partition, id) index. */
+const MAX_KEY_PART_BYTES = 1200;
+const keyPart = (value: string) => indexValue(value, MAX_KEY_PART_BYTES);
+const keyParams = (key: DocKey) => [key.collection, keyPart(key.partition), keyPart(key.id)];
 
 class PgDocs implements DocStore {
   constructor(private readonly db: Queryable) {}
   async get<T>(key: DocKey): Promise<T | undefined> {
-    const r = await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
+    const r = await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', keyParams(key));
     return r.rows.length ? (JSON.parse(r.rows[0].body) as T) : undefined;
   }
   async put<T>(key: DocKey, doc: T, index: string | null = null): Promise<void> {
@@ -88,17 +93,17 @@ class PgDocs implements DocStore {
       this.db,
       `INSERT INTO docs (collection, partition, id, ikey, body) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (collection, partition, id) DO UPDATE SET ikey = excluded.ikey, body = excluded.body`,
-      [key.collection, key.partition, key.id, index, JSON.stringify(doc)],
+      [...keyParams(key), index === null ? null : indexValue(index), JSON.stringify(doc)],
     );
   }
   async delete(key: DocKey): Promise<boolean> {
-    const r = await query(this.db, 'DELETE FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', [key.collection, key.partition, key.id]);
+    const r = await query(this.db, 'DELETE FROM docs WHERE collection = $1 AND partition = $2 AND id = $3', keyParams(key));
     return (r.rowCount ?? 0) > 0;
   }
   async list<T>(collection: string, partition: string, opts: { after?: number; limit: number }): Promise<DocPage<T>> {
     const r = await query(this.db, 'SELECT seq, body FROM docs WHERE collection = $1 AND partition = $2 AND seq > $3 ORDER BY seq LIMIT $4', [
       collection,
-      partition,
+      keyPart(partition),
       opts.after ?? 0,
       opts.limit + 1,
     ]);
@@ -108,12 +113,12 @@ class PgDocs implements DocStore {
   async findByIndex<T>(collection: string, index: string, partition?: string): Promise<T[]> {
     const r =
       partition === undefined
-        ? await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND ikey = $2 ORDER BY seq', [collection, index])
-        : await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND ikey = $2 AND partition = $3 ORDER BY seq', [collection, index, partition]);
+        ? await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND ikey = $2 ORDER BY seq', [collection, indexValue(index)])
+        : await query(this.db, 'SELECT body FROM docs WHERE collection = $1 AND ikey = $2 AND partition = $3 ORDER BY seq', [collection, indexValue(index), keyPart(partition)]);
     return r.rows.map((row) => JSON.parse(row.body) as T);
   }
   async count(collection: string, partition: string): Promise<number> {
-    const r = await query(this.db, 'SELECT count(*)::int AS n FROM docs WHERE collection = $1 AND partition = $2', [collection, partition]);
+    const r = await query(this.db, 'SELECT count(*)::int AS n FROM docs WHERE collection = $1 AND partition = $2', [collection, keyPart(partition)]);
     return r.rows[0].n as number;
   }
 }

@@ -14,7 +14,7 @@ import { RestJsonProtocol } from './aws/protocols/rest-json.ts';
 import type { RawRequest, RawResponse } from './aws/request.ts';
 import { parseQuery, userAgentOf } from './aws/request.ts';
 import { ConstraintViolation, toAuditView, TypeMismatch, validate, withoutConstraints } from './aws/shapes.ts';
-import { checkScopeAndTime, parseSignature, verifySignature } from './aws/sigv4.ts';
+import { checkRegion, checkScopeAndTime, parseSignature, verifySignature } from './aws/sigv4.ts';
 import type { SignatureInfo } from './aws/sigv4.ts';
 import { authorize, needsPolicyCheck } from './iam/authorize.ts';
 import type { Principal } from './iam/principal.ts';
@@ -85,6 +85,7 @@ export class Pipeline {
       service = this.services.get(signature.service);
       if (!service) throw invalidSignature(`Credential should be scoped to a valid service: '${signature.service}' is not served here. `);
       protocol = service.protocol;
+      checkRegion(signature);
       operation = protocol.route(service, req, query);
     } catch (err) {
       return protocol.error(this.asServiceError(err, requestId), requestId);

@@ -6,18 +6,12 @@ import { rmSync } from 'node:fs';
 import { CreateAccountCommand } from '@aws-sdk/client-chime';
 import { CreateTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { RetentionJob } from '../src/audit/retention.ts';
-import { FolderBucket } from '../src/buckets/folder.ts';
-import { eventIds, folderLogFiles, journal, loggedRange, waitFor } from './helpers/delivery.ts';
-import { startServer, tempDir } from './helpers/server.ts';
+import { deliveringServer, eventIds, folderLogFiles, journal, loggedRange, waitFor } from './helpers/delivery.ts';
 
 const DAY = 86400_000;
 
 test('events a trail has not delivered survive retention and are delivered later', async (t) => {
-  const dataDir = tempDir();
-  const bucket = new FolderBucket(dataDir, 'logs');
-  await bucket.create();
-  const s = await startServer({ dataDir, env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1' } });
-  t.after(() => s.close());
+  const { s, bucket } = await deliveringServer(t);
   const ct = s.cloudtrail();
   await s.chime().send(new CreateAccountCommand({ Name: 'before-the-trail' }));
   await ct.send(new CreateTrailCommand({ Name: 'main', S3BucketName: 'logs' }));

@@ -3,8 +3,9 @@
 // with that key's identity, refusals of an unknown key are not.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChimeClient, DeleteAccountCommand, GetAccountCommand, ListAccountsCommand } from '@aws-sdk/client-chime';
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { ChimeClient, CreateAccountCommand, DeleteAccountCommand, GetAccountCommand, ListAccountsCommand } from '@aws-sdk/client-chime';
+import { CloudTrailClient, CreateTrailCommand, GetTrailStatusCommand, LookupEventsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { deliveringServer, folderLogFiles, journal, waitFor } from './helpers/delivery.ts';
 import { ACCOUNT_ID, aws, clientConfig, ROOT, startServer } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { cloudtrailRequest, presignedUrl, signedRequest, unsignedRequest } from './helpers/signing.ts';
@@ -280,4 +281,25 @@ describe('SigV4 verification', () => {
     assert.equal(res.json.__type, 'InvalidSignatureException');
     assert.equal(res.json.Message, MISMATCH);
   });
+});
+
+test('a region of kilobytes, signed by anyone who knows a key id, is refused before it is recorded: a multi-region trail keeps delivering', async (t) => {
+  const { s, bucket } = await deliveringServer(t);
+  const ct = s.cloudtrail();
+  await ct.send(new CreateTrailCommand({ Name: 'all-regions', S3BucketName: 'logs', IsMultiRegionTrail: true }));
+  await ct.send(new StartLoggingCommand({ Name: 'all-regions' }));
+  // Well formed, and kilobytes long: before, its refusal was recorded in that region, and no log
+  // file could be written any more (LatestDeliveryError InvalidKey).
+  const huge = `us-${'a'.repeat(3000)}-1`;
+  for (const credentials of [WRONG_SECRET, ROOT]) {
+    const res = await cloudtrailRequest(s.url, 'DescribeTrails', '{}', { region: huge, credentials });
+    assertError(res, 'InvalidSignatureException', 403, /Credential should be scoped to a valid region/);
+  }
+  const longest = `us-${'a'.repeat(27)}-1`;
+  assert.equal((await cloudtrailRequest(s.url, 'DescribeTrails', '{}', { region: longest })).status, 200);
+  assert.equal((await cloudtrailRequest(s.url, 'DescribeTrails', '{}', { region: `us-${'a'.repeat(28)}-1` })).status, 403);
+  await s.chime().send(new CreateAccountCommand({ Name: 'after-the-long-region' }));
+  await waitFor('the account delivered', async () => folderLogFiles(bucket.location).some((f) => f.records.some((r) => r.requestParameters?.name === 'after-the-long-region')));
+  assert.equal((await ct.send(new GetTrailStatusCommand({ Name: 'all-regions' }))).LatestDeliveryError, undefined);
+  assert.deepEqual([...new Set((await journal(s.server)).map((e) => e.region))].sort(), [longest, 'us-east-1']);
 });

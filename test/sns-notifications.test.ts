@@ -7,9 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateAccountCommand } from '@aws-sdk/client-chime';
 import { GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { ConfirmSubscriptionCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { FolderBucket } from '../src/buckets/folder.ts';
-import { folderLogFiles, waitFor } from './helpers/delivery.ts';
-import { ACCOUNT_ID, aws, clientConfig, startServer, tempDir } from './helpers/server.ts';
+import { deliveringServer, folderLogFiles, waitFor } from './helpers/delivery.ts';
+import { ACCOUNT_ID, aws, clientConfig } from './helpers/server.ts';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -32,11 +31,7 @@ async function subscriber(t: { after(fn: () => Promise<void>): void }) {
 }
 
 test('a trail notifies its SNS topic once per delivered file, in the SNS envelope', async (t) => {
-  const dataDir = tempDir();
-  const bucket = new FolderBucket(dataDir, 'logs');
-  await bucket.create();
-  const s = await startServer({ dataDir, env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1' } });
-  t.after(() => s.close());
+  const { s, bucket } = await deliveringServer(t);
   const hook = await subscriber(t);
   const sns = new SNSClient(clientConfig(s.url));
   t.after(() => sns.destroy());

@@ -2,14 +2,28 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { TestContext } from 'node:test';
+import { FolderBucket } from '../../src/buckets/folder.ts';
 import type { StoredEvent } from '../../src/storage/store.ts';
 import type { Server } from '../../src/server.ts';
+import { startServer, tempDir } from './server.ts';
+import type { TestServer } from './server.ts';
 
 export const LOG_FILE_NAME = /^[0-9]+_CloudTrail_[a-z0-9-]+_[0-9]{8}T[0-9]{4}Z_[a-zA-Z0-9]{16}\.json\.gz$/;
 
 export interface Delivered {
   key: string;
   records: Record<string, any>[];
+}
+
+/** A server whose trails deliver every second, with an empty folder bucket `logs`; closed after the test. */
+export async function deliveringServer(t: TestContext): Promise<{ s: TestServer; bucket: FolderBucket }> {
+  const dataDir = tempDir();
+  const bucket = new FolderBucket(dataDir, 'logs');
+  await bucket.create();
+  const s = await startServer({ dataDir, env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1' } });
+  t.after(() => s.close());
+  return { s, bucket };
 }
 
 /** Polls `check` every 250 ms until it returns true; fails after `seconds`. */

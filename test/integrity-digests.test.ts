@@ -158,3 +158,31 @@ test('ListPublicKeys: PKCS#1 keys with MD5 fingerprints for any range, rotated k
   assert.equal(stored.items.length, 2);
   for (const doc of stored.items) assert.ok(!JSON.stringify(doc).includes('PRIVATE KEY'));
 });
+
+test('a trail whose key prefix ends with a slash (logs//AWSLogs/..., as AWS writes it) delivers, digests and validates in a folder bucket', async (t) => {
+  const s = await startServer({ env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1', OPENTRAIL_DIGEST_INTERVAL_SECONDS: '1' } });
+  t.after(() => s.close());
+  const bucket = new FolderBucket(s.dataDir, 'slash-trail');
+  await bucket.create();
+  const ct = s.cloudtrail();
+  const start = new Date(Date.now() - 60_000);
+  // Refused before (InvalidS3PrefixException); before that, written under keys other than the
+  // ones digested, so that validation found nothing it could check.
+  await ct.send(new CreateTrailCommand({ Name: 'slash', S3BucketName: 'slash-trail', S3KeyPrefix: 'logs/', EnableLogFileValidation: true }));
+  await ct.send(new StartLoggingCommand({ Name: 'slash' }));
+  await s.chime().send(new CreateAccountCommand({ Name: 'slash-1' }));
+  await sleep(1200);
+  await ct.send(new StopLoggingCommand({ Name: 'slash' }));
+  await digestsSettled(s.server.context.store);
+
+  const keys = (await bucket.list('')).map((o) => o.key);
+  assert.ok(keys.length > 0 && keys.every((k) => k.startsWith(`logs//AWSLogs/${ACCOUNT_ID}/`)), keys.join('\n'));
+  const digested = (await Promise.all(keys.filter((k) => k.includes('/CloudTrail-Digest/')).map(async (k) => JSON.parse(gunzipSync((await bucket.get(k))!.body).toString('utf8')))))
+    .flatMap((d) => d.logFiles.map((f: { s3Object: string }) => f.s3Object))
+    .sort();
+  assert.deepEqual(digested, keys.filter((k) => k.includes('/CloudTrail/') && k.endsWith('.json.gz')).sort());
+  const valid = await opentrailValidate(s.url, ['--trail-arn', `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/slash`, '--start-time', iso(start), '--data-dir', s.dataDir]);
+  assert.equal(valid.code, 0, valid.stderr);
+  assert.match(valid.stdout, /\n\d+\/\d+ digest files valid\n/);
+  assert.match(valid.stdout, /\n([1-9]\d*)\/\1 log files valid\n/);
+});

@@ -56,7 +56,7 @@ export class FolderBucket implements Bucket {
   async list(prefix: string, opts: { startAfter?: string; limit?: number } = {}): Promise<ObjectInfo[]> {
     if (!(await this.exists())) throw new BucketError('NoSuchBucket', `The folder bucket ${this.location} does not exist`);
     const keys = (await walk(this.location))
-      .map((f) => relative(this.location, f).split(sep).join('/'))
+      .map((f) => relative(this.location, f).split(sep).map(segmentOf).join('/'))
       .filter((k) => k.startsWith(prefix) && (opts.startAfter === undefined || k > opts.startAfter) && !k.includes('.tmp-'))
       .sort();
     const out: ObjectInfo[] = [];
@@ -76,25 +76,39 @@ export class FolderBucket implements Bucket {
   }
 
   /**
-   * A key's file: one path for one key, never outside the bucket's folder. Keys a folder cannot
-   * hold are refused before any file is touched: the file system cannot name them (a NUL byte, a
-   * segment too long for a file name with its temporary suffix), or they would share a file with
-   * another key (empty, `.` and `..` segments are folded away by the path).
+   * A key's file: one path for one key, never outside the bucket's folder (see fileNameOf). A key
+   * with a segment too long for a file name, with its temporary suffix, is refused before any
+   * file is touched.
    */
   private safePath(root: string, key: string): string {
-    const segments = key.split('/');
-    const bad = segments.find((s) => s === '' || s === '.' || s === '..' || s.includes('\0') || Buffer.byteLength(s) > MAX_SEGMENT_BYTES);
-    if (bad !== undefined) {
-      const why = bad.includes('\0') ? 'a NUL byte' : bad.length > 2 ? `a segment over ${MAX_SEGMENT_BYTES} bytes` : `an empty, . or .. segment`;
-      throw new BucketError('InvalidKey', `Key not allowed in a folder bucket (${why}): ${key}`);
+    const names = key.split('/').map(fileNameOf);
+    if (names.some((n) => Buffer.byteLength(n) > MAX_SEGMENT_BYTES)) {
+      throw new BucketError('InvalidKey', `Key not allowed in a folder bucket (a segment over ${MAX_SEGMENT_BYTES} bytes): ${key}`);
     }
-    return join(root, ...segments);
+    return join(root, ...names);
   }
 
   private async metadata(key: string): Promise<Record<string, string>> {
     const text = await readFile(this.metaFile(key), 'utf8').catch(notFound);
     return text ? (JSON.parse(text).metadata ?? {}) : {};
   }
+}
+
+/**
+ * A key segment as a file name. S3 keys may hold what a path folds away or cannot name (the empty
+ * segment of `logs//AWSLogs`, which a key prefix `logs/` makes, `.`, `..`, a NUL byte), so those
+ * are escaped with `%`, and `%` itself: `%` alone is the empty segment. Other names are the
+ * segment as it is.
+ */
+function fileNameOf(segment: string): string {
+  if (segment === '') return '%';
+  if (segment === '.' || segment === '..') return segment.replaceAll('.', '%2E');
+  return segment.replaceAll('%', '%25').replaceAll('\0', '%00');
+}
+
+/** The key segment a file name holds (fileNameOf's inverse). */
+function segmentOf(name: string): string {
+  return name === '%' ? '' : name.replace(/%(25|2E|00)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function lower(metadata: Record<string, string>): Record<string, string> {

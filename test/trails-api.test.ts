@@ -130,6 +130,28 @@ test('a folder bucket holds every key prefix one to one, those a path would fold
   assert.ok(existsSync(join(bucket.location, '%2E%2E', 'AWSLogs')));
 });
 
+test('a KMS key or a CloudWatch Logs group, which opentrail does not serve, is refused as a missing one is, never kept while unused', async (t) => {
+  const { east } = await setup(t);
+  await east.send(new CreateTrailCommand({ Name: 'main', S3BucketName: 'trail-logs' }));
+  const kms = 'KMS key not found: alias/audit-logs. opentrail has no KMS: log files are encrypted only as their bucket encrypts what it stores.';
+  const group = `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:CloudTrail:*`;
+  const role = `arn:aws:iam::${ACCOUNT_ID}:role/CloudTrail_CloudWatchLogs_Role`;
+  // Accepted before, and shown by GetTrail, while the log files went unencrypted and nowhere else.
+  await rejects(east.send(new CreateTrailCommand({ Name: 'other', S3BucketName: 'trail-logs', KmsKeyId: 'alias/audit-logs' })), 'KmsKeyNotFoundException', kms);
+  await rejects(east.send(new UpdateTrailCommand({ Name: 'main', KmsKeyId: 'alias/audit-logs' })), 'KmsKeyNotFoundException', kms);
+  await rejects(
+    east.send(new CreateTrailCommand({ Name: 'other', S3BucketName: 'trail-logs', CloudWatchLogsLogGroupArn: group, CloudWatchLogsRoleArn: role })),
+    'InvalidCloudWatchLogsLogGroupArnException',
+    `Log group not found: ${group}. opentrail does not deliver to CloudWatch Logs.`,
+  );
+  await rejects(east.send(new UpdateTrailCommand({ Name: 'main', CloudWatchLogsRoleArn: role })), 'InvalidCloudWatchLogsRoleArnException', /^A CloudWatch Logs role needs a log group/);
+  // Empty values clear the settings, as on AWS.
+  await east.send(new UpdateTrailCommand({ Name: 'main', KmsKeyId: '', CloudWatchLogsLogGroupArn: '', CloudWatchLogsRoleArn: '' }));
+  const { Trail } = await east.send(new GetTrailCommand({ Name: 'main' }));
+  assert.deepEqual([Trail!.KmsKeyId, Trail!.CloudWatchLogsLogGroupArn, Trail!.CloudWatchLogsRoleArn], [undefined, undefined, undefined]);
+  assert.deepEqual((await east.send(new ListTrailsCommand({}))).Trails!.map((x) => x.Name), ['main']);
+});
+
 test('a multi-region trail is a shadow trail elsewhere: visible by name, changed only from home', async (t) => {
   const { east, west } = await setup(t);
   await east.send(new CreateTrailCommand({ Name: 'everywhere', S3BucketName: 'trail-logs', IsMultiRegionTrail: true }));

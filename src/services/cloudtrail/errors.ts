@@ -32,3 +32,4 @@ export const InvalidTagParameterException = error('InvalidTagParameterException'
 export const InvalidCloudWatchLogsLogGroupArnException = error('InvalidCloudWatchLogsLogGroupArnException', 400);
 export const InvalidCloudWatchLogsRoleArnException = error('InvalidCloudWatchLogsRoleArnException', 400);
 export const OrganizationsNotInUseException = error('OrganizationsNotInUseException', 404);
+export const KmsKeyNotFoundException = error('KmsKeyNotFoundException', 400);

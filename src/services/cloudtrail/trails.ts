@@ -31,7 +31,10 @@ import { checkTrailName, findTrail, isArn, requireHomeTrail, requireTrail } from
 import { defineOperation } from '../service.ts';
 import type { CallScope, OperationContext } from '../service.ts';
 import {
+  InvalidCloudWatchLogsLogGroupArnException,
+  InvalidCloudWatchLogsRoleArnException,
   InvalidParameterCombinationException,
+  KmsKeyNotFoundException,
   MaximumNumberOfTrailsExceededException,
   OrganizationsNotInUseException,
   TagsLimitExceededException,
@@ -97,6 +100,17 @@ function checkCombination(t: TrailDoc): void {
   if (t.IsOrganizationTrail) throw new OrganizationsNotInUseException('This account is not part of an organization in AWS Organizations.');
 }
 
+/**
+ * opentrail serves no KMS and no CloudWatch Logs, so a key or a log group given to a trail names
+ * none that exists: refused as AWS refuses a missing one, rather than kept while the log files
+ * go unencrypted and undelivered there. An empty value clears the setting (UpdateTrail).
+ */
+function refuseUnserved(input: { KmsKeyId?: string; CloudWatchLogsLogGroupArn?: string; CloudWatchLogsRoleArn?: string }): void {
+  if (input.KmsKeyId) throw new KmsKeyNotFoundException(`KMS key not found: ${input.KmsKeyId}. opentrail has no KMS: log files are encrypted only as their bucket encrypts what it stores.`);
+  if (input.CloudWatchLogsLogGroupArn) throw new InvalidCloudWatchLogsLogGroupArnException(`Log group not found: ${input.CloudWatchLogsLogGroupArn}. opentrail does not deliver to CloudWatch Logs.`);
+  if (input.CloudWatchLogsRoleArn) throw new InvalidCloudWatchLogsRoleArnException(`A CloudWatch Logs role needs a log group, and opentrail does not deliver to CloudWatch Logs.`);
+}
+
 /** Names are unique among the trails a region sees; a multi-region trail's name in every region. */
 function assertNameFree(trails: TrailDoc[], t: TrailDoc, self?: TrailDoc): void {
   const clash = trails.find((o) => o.TrailARN !== self?.TrailARN && o.Name === t.Name && (t.IsMultiRegionTrail || visibleIn(o, t.HomeRegion)));
@@ -111,6 +125,7 @@ export const CreateTrail = defineOperation<CreateTrailRequest, CreateTrailRespon
   async handler(ctx, input) {
     const name = input.Name!;
     checkTrailName(name);
+    refuseUnserved(input);
     const trails = await allTrails(ctx.tx, ctx.accountId);
     const trail: TrailDoc = {
       Name: name,
@@ -123,9 +138,6 @@ export const CreateTrail = defineOperation<CreateTrailRequest, CreateTrailRespon
       IsMultiRegionTrail: input.IsMultiRegionTrail ?? false,
       LogFileValidationEnabled: input.EnableLogFileValidation ?? false,
       IsOrganizationTrail: input.IsOrganizationTrail ?? false,
-      CloudWatchLogsLogGroupArn: input.CloudWatchLogsLogGroupArn,
-      CloudWatchLogsRoleArn: input.CloudWatchLogsRoleArn,
-      KmsKeyId: input.KmsKeyId,
       Tags: input.TagsList ?? [],
       IsLogging: false,
     };
@@ -151,6 +163,7 @@ export const UpdateTrail = defineOperation<UpdateTrailRequest, UpdateTrailRespon
   output: trailOutput,
   async handler(ctx, input) {
     const old = await requireHomeTrail(ctx.tx, ctx.accountId, ctx.region, input.Name!);
+    refuseUnserved(input);
     const trail: TrailDoc = {
       ...old,
       S3BucketName: input.S3BucketName ?? old.S3BucketName,
@@ -159,9 +172,9 @@ export const UpdateTrail = defineOperation<UpdateTrailRequest, UpdateTrailRespon
       IsMultiRegionTrail: input.IsMultiRegionTrail ?? old.IsMultiRegionTrail,
       LogFileValidationEnabled: input.EnableLogFileValidation ?? old.LogFileValidationEnabled,
       IsOrganizationTrail: input.IsOrganizationTrail ?? old.IsOrganizationTrail,
-      CloudWatchLogsLogGroupArn: input.CloudWatchLogsLogGroupArn ?? old.CloudWatchLogsLogGroupArn,
-      CloudWatchLogsRoleArn: input.CloudWatchLogsRoleArn ?? old.CloudWatchLogsRoleArn,
-      KmsKeyId: input.KmsKeyId ?? old.KmsKeyId,
+      CloudWatchLogsLogGroupArn: input.CloudWatchLogsLogGroupArn === undefined ? old.CloudWatchLogsLogGroupArn : undefined,
+      CloudWatchLogsRoleArn: input.CloudWatchLogsRoleArn === undefined ? old.CloudWatchLogsRoleArn : undefined,
+      KmsKeyId: input.KmsKeyId === undefined ? old.KmsKeyId : undefined,
     };
     if (input.SnsTopicName !== undefined) trail.SnsTopicARN = input.SnsTopicName ? await checkTopic(ctx.tx, input.SnsTopicName, ctx.accountId, ctx.region) : undefined;
     checkCombination(trail);

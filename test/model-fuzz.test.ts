@@ -1,6 +1,7 @@
 // Every operation of every service, with inputs generated from its own model and sent by the
-// official SDKs as root, an IAM user allowed everything, one allowed little and a role session,
-// several calls at a time, on SQLite and on PostgreSQL: none is answered 5xx or logs a failure;
+// official SDKs as root (also signing for two other regions), an IAM user allowed everything, one
+// allowed little and a role session, several calls at a time, on SQLite and on PostgreSQL: none
+// is answered 5xx or logs a failure;
 // every call answered with a request id, with a key the server knows, has exactly one record with
 // that id; and Event history finds the records by event id and by each resource they name.
 // Seeded (helpers/fuzz.ts), so a failure repeats.
@@ -43,9 +44,11 @@ const SERVICES: [Service, Record<string, any>, new (config: object) => Client][]
 ];
 /** How each protocol answers a key it does not know (query, JSON). */
 const UNKNOWN_KEY = new Set(['InvalidClientTokenId', 'UnrecognizedClientException']);
+/** Regions the root principal also signs for: one of AWS's, and one as long as a region may be. */
+const OTHER_REGIONS = ['eu-west-1', `us-${'x'.repeat(27)}-1`];
 const POLICY = (statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statement });
 
-const TITLE = `${CALLS} calls generated from the models, ${AT_ONCE} at a time, by four principals: none answered 5xx, each recorded once and found in Event history`;
+const TITLE = `${CALLS} calls generated from the models, ${AT_ONCE} at a time, by four principals, in three regions: none answered 5xx, each recorded once and found in Event history`;
 
 test(`SQLite: ${TITLE}`, (t) => fuzz(t, {}, async () => undefined));
 
@@ -67,7 +70,8 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
     await dropDatabase();
   });
   const s = (server = await startServer({ dataDir, env, log: (m) => logged.push(m) }));
-  const clientsFor = (credentials?: ClientOptions['credentials']) => SERVICES.map(([, , Make]) => (clients.push(new Make(clientConfig(s.url, { credentials }))), clients.at(-1)!));
+  const clientsFor = (credentials?: ClientOptions['credentials'], region?: string) =>
+    SERVICES.map(([, , Make]) => (clients.push(new Make(clientConfig(s.url, { credentials, region }))), clients.at(-1)!));
   const g = generator(1);
   // Root's own key is never named: a DeleteAccessKey of it would lock the checks below out.
   const inputs = new ModelInputs(g, new Set([ROOT.accessKeyId]));
@@ -102,12 +106,16 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
   const { Credentials: role } = await rootSts.send(new STS.AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/auditor`, RoleSessionName: 'fuzz' }));
   await made(rootSns, new SNS.CreateTopicCommand({ Name: 'topic' }));
   inputs.remember({ PolicyDocument: everything, AssumeRolePolicyDocument: trust, RoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/auditor`, PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', ResourceId: inputs.known('TrailARN')[0] });
+  const regional = OTHER_REGIONS.map((region) => [region, clientsFor(undefined, region)] as const);
   const principals = [
     [rootChime, rootTrail, rootIam, rootSts, rootSns],
     clientsFor(alice),
     clientsFor(bob),
     clientsFor({ accessKeyId: role!.AccessKeyId!, secretAccessKey: role!.SecretAccessKey!, sessionToken: role!.SessionToken! }),
+    // Signing for other regions, the longest one taken included: records and Event history per region.
+    ...regional.map(([, c]) => c),
   ];
+  const trailClients = new Map([['us-east-1', rootTrail], ...regional.map(([region, c]) => [region, c[1]] as const)]);
 
   const answered = new Map<string, string>();
   const failures: string[] = [];
@@ -142,7 +150,7 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
   );
   assert.deepEqual(failures.slice(0, 10), []);
   assert.deepEqual(logged.slice(0, 5), []);
-  // Root alone (a quarter of the calls) keeps its key; the others may lose theirs to a fuzzed call.
+  // Root (half of the calls, in three regions) keeps its key; the others may lose theirs to a fuzzed call.
   assert.ok(answered.size > CALLS / 10, `only ${answered.size} of ${CALLS} calls answered with a known key`);
 
   const events = await journal(s.server);
@@ -160,7 +168,7 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
   for (const e of events.filter((_, i) => i % Math.ceil(events.length / LOOKED_UP) === 0)) {
     const lookup = async (AttributeKey: CloudTrail.LookupAttributeKey, AttributeValue: string) => {
       for (let NextToken: string | undefined, page = 0; page < 20; page++) {
-        const out = await rootTrail.send(
+        const out = await trailClients.get(e.region)!.send(
           new CloudTrail.LookupEventsCommand({ LookupAttributes: [{ AttributeKey, AttributeValue }], StartTime: e.eventTime, EndTime: e.eventTime, NextToken }),
         );
         if (out.Events.some((x: { EventId: string }) => x.EventId === e.eventId)) return;
@@ -168,7 +176,6 @@ async function fuzz(t: TestContext, env: Record<string, string>, dropDatabase: (
       }
       missing.push(`${e.eventName} ${e.eventId} by ${AttributeKey} ${JSON.stringify(AttributeValue).slice(0, 80)}`);
     };
-    if (e.region !== 'us-east-1') continue;
     await lookup('EventId', e.eventId);
     // LookupEvents takes values of up to 2,000 characters.
     for (const r of e.resources) if (r.name.length <= 2000) await lookup('ResourceName', r.name);

@@ -156,9 +156,13 @@ describe('SigV4 verification', () => {
     assertError(other, 'InvalidSignatureException', 403, /Credential should be scoped to a valid service/);
     const region = await signedRequest(s.url, { path: '/accounts', region: 'moon' });
     assertError(region, 'InvalidSignatureException', 403, /Credential should be scoped to a valid region/);
-    // A client signing for another region (as with --endpoint-url) is fine.
-    const eu = await signedRequest(s.url, { path: '/accounts', region: 'eu-west-1' });
-    assert.equal(eu.status, 200, eu.text);
+    // A client signing for another region (as with --endpoint-url) is fine, the European
+    // Sovereign Cloud's too (refused before: its regions start with four letters).
+    for (const region of ['eu-west-1', 'us-isof-south-1', 'eusc-de-east-1']) {
+      const other = await signedRequest(s.url, { path: '/accounts', region });
+      assert.equal(other.status, 200, `${region}: ${other.text}`);
+    }
+    assertError(await signedRequest(s.url, { path: '/accounts', region: 'europe-west-1' }), 'InvalidSignatureException', 403, /Credential should be scoped to a valid region/);
   });
 
   test('presigned GET URLs: a valid one works, an expired one is refused and recorded', async () => {

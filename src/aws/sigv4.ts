@@ -141,7 +141,8 @@ export function checkScopeAndTime(info: SignatureInfo, expectedService: string, 
 }
 
 /**
- * AWS's regions have at most 15 characters (`us-isof-south-1`). A call's region names its
+ * AWS's regions start with two letters, or four in the European Sovereign Cloud
+ * (`eusc-de-east-1`), and have at most 15 characters (`us-isof-south-1`). A call's region names its
  * records' Event history and, in a trail's log files, a key segment and a file name: a region
  * of kilobytes, which any holder of a key id could sign for with a wrong secret, made every log
  * file of a multi-region trail undeliverable.
@@ -153,7 +154,7 @@ const MAX_REGION_LENGTH = 32;
  * history, as a call to no service belongs to none.
  */
 export function checkRegion(info: SignatureInfo): void {
-  if (info.region.length > MAX_REGION_LENGTH || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(info.region)) {
+  if (info.region.length > MAX_REGION_LENGTH || !/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(info.region)) {
     throw invalidSignature(`Credential should be scoped to a valid region. `);
   }
 }

@@ -5,23 +5,27 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateAccountCommand } from '@aws-sdk/client-chime';
-import { GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { ConfirmSubscriptionCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { deliveringServer, folderLogFiles, waitFor } from './helpers/delivery.ts';
+import { CreateTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { ConfirmSubscriptionCommand, CreateTopicCommand, ListSubscriptionsCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { deliveringServer, folderLogFiles, journal, waitFor } from './helpers/delivery.ts';
 import { ACCOUNT_ID, aws, clientConfig } from './helpers/server.ts';
+import { withoutPassword } from '../src/services/sns/endpoint.ts';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, string>;
 }
 
-async function subscriber(t: { after(fn: () => Promise<void>): void }) {
+/** An HTTP endpoint that keeps what it receives and answers `status` (200 by default). */
+async function subscriber(t: { after(fn: () => Promise<void>): void }, status: (r: Received) => number = () => 200) {
   const received: Received[] = [];
   const http = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(body) });
+      const r = { headers: req.headers, body: JSON.parse(body) };
+      received.push(r);
+      res.statusCode = status(r);
       res.end();
     });
   });
@@ -93,4 +97,51 @@ test('a trail notifies its SNS topic once per delivered file, in the SNS envelop
   const status = await ct.send(new GetTrailStatusCommand({ Name: 'notified' }));
   assert.ok(status.LatestNotificationTime instanceof Date);
   assert.equal(status.LatestNotificationError, undefined);
+});
+
+test('an endpoint with a password (basic authentication in its URL): sent as an Authorization header, hidden in records and delivery errors', async (t) => {
+  const { s } = await deliveringServer(t);
+  // Notifications are refused, so that the trail reports the endpoint in its error.
+  const hook = await subscriber(t, (r) => (r.body.Type === 'Notification' ? 500 : 200));
+  const endpoint = hook.url.replace('http://', 'http://alerts:s3cret%2Fpw@');
+  const shown = hook.url.replace('http://', 'http://alerts:HIDDEN_DUE_TO_SECURITY_REASONS@');
+  const sns = new SNSClient(clientConfig(s.url));
+  t.after(() => sns.destroy());
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'trail-files' }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
+  await assert.rejects(sns.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: endpoint })), { name: 'InvalidParameterException' });
+  // fetch refused the URL before (credentials in it): no confirmation could ever be sent.
+  await waitFor('the subscription confirmation', async () => hook.received.length === 1);
+  assert.equal(hook.received[0].headers.authorization, `Basic ${Buffer.from('alerts:s3cret/pw').toString('base64')}`);
+  await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: hook.received[0].body.Token }));
+
+  const ct = s.cloudtrail();
+  await ct.send(new CreateTrailCommand({ Name: 'notified', S3BucketName: 'logs', SnsTopicName: 'trail-files' }));
+  await ct.send(new StartLoggingCommand({ Name: 'notified' }));
+  await s.chime().send(new CreateAccountCommand({ Name: 'notify-me' }));
+  await waitFor('the notification refused', async () => (await ct.send(new GetTrailStatusCommand({ Name: 'notified' }))).LatestNotificationError !== undefined);
+  assert.equal((await ct.send(new GetTrailStatusCommand({ Name: 'notified' }))).LatestNotificationError, `HTTP 500 from ${shown}`);
+  assert.equal(hook.received.at(-1)!.headers.authorization, hook.received[0].headers.authorization);
+
+  // The password is in no record; both Subscribe calls, the refused one too, show the endpoint without it.
+  const records = (await journal(s.server)).map((e) => e.record);
+  assert.deepEqual(records.filter((r) => r.includes('s3cret')), []);
+  const subscribes = records.map((r) => JSON.parse(r)).filter((r) => r.eventName === 'Subscribe');
+  assert.deepEqual(subscribes.map((r) => [r.requestParameters.endpoint, r.errorCode]), [[shown, undefined], [shown, 'InvalidParameter']]);
+});
+
+test('an endpoint password is hidden wherever the URL standard finds one', () => {
+  const cases: [string, string][] = [
+    ['https://u:p@host/x', 'https://u:HIDDEN_DUE_TO_SECURITY_REASONS@host/x'],
+    ['HTTPS://u:p@Host:8443/x?y=1#z', 'HTTPS://u:HIDDEN_DUE_TO_SECURITY_REASONS@Host:8443/x?y=1#z'],
+    ['http://a@b:c@d@host/', 'http://a@b:HIDDEN_DUE_TO_SECURITY_REASONS@host/'],
+    ['http://u:@host/', 'http://u:HIDDEN_DUE_TO_SECURITY_REASONS@host/'],
+    ['http://u@host/', 'http://u@host/'],
+    ['http://host:8080/a:b@c', 'http://host:8080/a:b@c'],
+  ];
+  for (const [endpoint, shown] of cases) {
+    assert.equal(withoutPassword(endpoint), shown);
+    const { password } = new URL(endpoint);
+    if (password) assert.ok(!shown.includes(`:${password}@`), endpoint);
+  }
 });

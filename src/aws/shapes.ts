@@ -13,6 +13,8 @@ export interface StringShape {
   pattern?: RegExp;
   enum?: readonly string[];
   sensitive?: boolean;
+  /** What a record shows of the value, when only a part of it is secret (a URL's password). */
+  audited?: (value: string) => string;
 }
 export interface NumberShape {
   kind: 'integer';
@@ -105,7 +107,7 @@ export function validate(shape: Shape, value: unknown, path = ''): unknown {
     case 'string': {
       if (typeof value !== 'string') throw new TypeMismatch(path, 'string');
       const len = [...value].length;
-      const hidden = shape.sensitive ?? false;
+      const hidden = (shape.sensitive ?? false) || shape.audited !== undefined;
       if (shape.min !== undefined && len < shape.min)
         throw new ConstraintViolation(path, `Member must have length greater than or equal to ${shape.min}`, value, hidden);
       if (shape.max !== undefined && len > shape.max)
@@ -166,7 +168,7 @@ export function validate(shape: Shape, value: unknown, path = ''): unknown {
 export function withoutConstraints(shape: Shape): Shape {
   switch (shape.kind) {
     case 'string':
-      return { kind: 'string', sensitive: shape.sensitive };
+      return { kind: 'string', sensitive: shape.sensitive, audited: shape.audited };
     case 'integer':
       return { kind: 'integer' };
     case 'list':
@@ -192,6 +194,7 @@ export function toAuditView(shape: Shape | undefined, value: unknown, extraSensi
   if (value === undefined || value === null) return undefined;
   if (value instanceof Date) return isoSeconds(value);
   if (shape?.kind === 'string' && shape.sensitive) return HIDDEN;
+  if (shape?.kind === 'string' && shape.audited && typeof value === 'string') return shape.audited(value);
   if (Array.isArray(value)) {
     const member = shape?.kind === 'list' ? shape.member : undefined;
     return value.map((v) => toAuditView(member, v, extraSensitive) ?? null);
@@ -226,7 +229,7 @@ const auditMemberCache = new WeakMap<StructureShape, Map<string, AuditMember>>()
 function auditMembers(shape: StructureShape): Map<string, AuditMember> {
   let members = auditMemberCache.get(shape);
   if (!members) {
-    members = new Map(Object.entries(shape.members).map(([name, m]) => [name, { key: lowerFirst(name), shape: m.shape, plain: m.shape.kind === 'string' && !m.shape.sensitive }]));
+    members = new Map(Object.entries(shape.members).map(([name, m]) => [name, { key: lowerFirst(name), shape: m.shape, plain: m.shape.kind === 'string' && !m.shape.sensitive && !m.shape.audited }]));
     auditMemberCache.set(shape, members);
   }
   return members;

@@ -5,14 +5,17 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.ts';
 import { putSubscription, subscriptionsOf, unsentConfirmations } from './model.ts';
 import type { SubscriptionDoc } from './model.ts';
+import { target, withoutPassword } from './endpoint.ts';
 
 const TIMEOUT_MS = 5000;
 const isoMillis = (d: Date) => d.toISOString();
 
 async function post(sub: SubscriptionDoc, type: string, envelope: Record<string, string>): Promise<void> {
-  const res = await fetch(sub.Endpoint, {
+  const { url, authorization } = target(sub.Endpoint);
+  const res = await fetch(url, {
     method: 'POST',
     headers: {
+      ...(authorization ? { authorization } : {}),
       'content-type': 'text/plain; charset=UTF-8',
       'x-amz-sns-message-type': type,
       'x-amz-sns-message-id': envelope.MessageId,
@@ -23,7 +26,7 @@ async function post(sub: SubscriptionDoc, type: string, envelope: Record<string,
     body: JSON.stringify(envelope),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
-  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status} from ${sub.Endpoint}`);
+  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status} from ${withoutPassword(sub.Endpoint)}`);
 }
 
 /**

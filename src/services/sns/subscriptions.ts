@@ -16,13 +16,14 @@ import { InvalidParameter } from './errors.ts';
 import { hashToken, newSubscriptionArn, newToken, putSubscription, subscriptionsOf, topicsIn } from './model.ts';
 import type { SubscriptionDoc } from './model.ts';
 import { requireTopic } from './topics.ts';
+import { withoutPassword } from './endpoint.ts';
 
 const PENDING = 'pending confirmation';
 
 export const Subscribe = defineOperation<SubscribeInput, SubscribeResponse>({
   name: 'Subscribe',
   readOnly: false,
-  input: structure({ TopicArn: required(string()), Protocol: required(string()), Endpoint: string(), ReturnSubscriptionArn: boolean() }),
+  input: structure({ TopicArn: required(string()), Protocol: required(string()), Endpoint: string({ audited: withoutPassword }), ReturnSubscriptionArn: boolean() }),
   output: structure({ SubscriptionArn: string() }),
   async handler(ctx, input) {
     const topic = await requireTopic(ctx, input.TopicArn!);

@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context.ts';
 import { putSubscription, subscriptionsOf, unsentConfirmations } from './model.ts';
 import type { SubscriptionDoc } from './model.ts';
-import { target, withoutPassword } from './endpoint.ts';
+import { endpointOf, target, withoutPassword } from './endpoint.ts';
 
 const TIMEOUT_MS = 5000;
 const isoMillis = (d: Date) => d.toISOString();
 
-async function post(sub: SubscriptionDoc, type: string, envelope: Record<string, string>): Promise<void> {
-  const { url, authorization } = target(sub.Endpoint);
+async function post(app: AppContext, sub: SubscriptionDoc, type: string, envelope: Record<string, string>): Promise<void> {
+  const { url, authorization } = target(endpointOf(app.box, sub));
   const res = await fetch(url, {
     method: 'POST',
     headers: {
@@ -40,7 +40,7 @@ export async function publish(app: AppContext, topicArn: string, message: string
     subs.map(async (sub) => {
       const id = randomUUID();
       try {
-        await post(sub, 'Notification', {
+        await post(app, sub, 'Notification', {
           Type: 'Notification',
           MessageId: id,
           TopicArn: topicArn,
@@ -69,7 +69,7 @@ export async function sendConfirmations(app: AppContext, baseUrl: string, retrie
     if (retry && retry.at > Date.now()) continue;
     const token = app.box.open(sub.outbox!.sealedToken);
     try {
-      await post(sub, 'SubscriptionConfirmation', {
+      await post(app, sub, 'SubscriptionConfirmation', {
         Type: 'SubscriptionConfirmation',
         MessageId: randomUUID(),
         Token: token,

@@ -1,7 +1,9 @@
 // An HTTP(S) endpoint may carry basic authentication in its URL (https://user:password@host/), as
-// SNS allows: the credentials reach the endpoint as an Authorization header, and the password is
-// hidden wherever the endpoint is shown (records, delivery errors).
+// SNS allows: the credentials reach the endpoint as an Authorization header, the password is kept
+// sealed, and hidden wherever the endpoint is shown (records, listings, delivery errors).
 import { HIDDEN } from '../../aws/shapes.ts';
+import type { SecretBox } from '../../iam/secret-box.ts';
+import type { SubscriptionDoc } from './model.ts';
 
 /**
  * The password of a URL's userinfo: from the first `:` after the scheme's `//` to the last `@`
@@ -21,3 +23,12 @@ export function target(endpoint: string): { url: string; authorization?: string 
   url.password = '';
   return { url: url.href, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
 }
+
+/** A subscription's endpoint as stored: shown without its password, which is sealed apart. */
+export function storedEndpoint(box: SecretBox, endpoint: string): Pick<SubscriptionDoc, 'Endpoint' | 'sealedEndpoint'> {
+  const shown = withoutPassword(endpoint);
+  return shown === endpoint ? { Endpoint: endpoint } : { Endpoint: shown, sealedEndpoint: box.seal(endpoint) };
+}
+
+/** A subscription's whole endpoint, password included (subscriptions stored before kept it in Endpoint). */
+export const endpointOf = (box: SecretBox, sub: SubscriptionDoc) => (sub.sealedEndpoint ? box.open(sub.sealedEndpoint) : sub.Endpoint);

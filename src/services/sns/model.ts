@@ -16,7 +16,10 @@ export interface SubscriptionDoc {
   TopicArn: string;
   Owner: string;
   Protocol: 'http' | 'https';
+  /** As shown: its password, if any, hidden (endpoint.ts). */
   Endpoint: string;
+  /** The endpoint with its password, sealed; absent when it has none. */
+  sealedEndpoint?: string;
   /** Absent once confirmed. */
   tokenHash?: string;
   /** The confirmation request still to send: its token, sealed (dropped once sent). */

@@ -16,7 +16,7 @@ import { InvalidParameter } from './errors.ts';
 import { hashToken, newSubscriptionArn, newToken, putSubscription, subscriptionsOf, topicsIn } from './model.ts';
 import type { SubscriptionDoc } from './model.ts';
 import { requireTopic } from './topics.ts';
-import { withoutPassword } from './endpoint.ts';
+import { endpointOf, storedEndpoint, withoutPassword } from './endpoint.ts';
 
 const PENDING = 'pending confirmation';
 
@@ -36,7 +36,7 @@ export const Subscribe = defineOperation<SubscribeInput, SubscribeResponse>({
       url = undefined;
     }
     if (!url || url.protocol !== `${protocol}:`) throw new InvalidParameter(`Invalid parameter: Endpoint must match the specified protocol`);
-    const existing = (await subscriptionsOf(ctx.tx, topic.TopicArn)).find((s) => s.Protocol === protocol && s.Endpoint === input.Endpoint);
+    const existing = (await subscriptionsOf(ctx.tx, topic.TopicArn)).find((s) => s.Protocol === protocol && endpointOf(ctx.app.box, s) === input.Endpoint);
     if (existing && !existing.tokenHash) return { SubscriptionArn: existing.SubscriptionArn };
     const token = newToken();
     const sub: SubscriptionDoc = {
@@ -44,7 +44,7 @@ export const Subscribe = defineOperation<SubscribeInput, SubscribeResponse>({
       TopicArn: topic.TopicArn,
       Owner: ctx.accountId,
       Protocol: protocol,
-      Endpoint: input.Endpoint!,
+      ...storedEndpoint(ctx.app.box, input.Endpoint!),
       tokenHash: hashToken(token),
       outbox: { sealedToken: ctx.app.box.seal(token) },
     };
@@ -90,7 +90,7 @@ export const ListSubscriptions = defineOperation<ListSubscriptionsInput, ListSub
         SubscriptionArn: s.tokenHash ? 'PendingConfirmation' : s.SubscriptionArn,
         Owner: s.Owner,
         Protocol: s.Protocol,
-        Endpoint: s.Endpoint,
+        Endpoint: withoutPassword(s.Endpoint),
         TopicArn: s.TopicArn,
       })),
       ...(start + 100 < subs.length ? { NextToken: String(start + 100) } : {}),

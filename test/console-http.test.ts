@@ -137,6 +137,10 @@ test('console actions are API calls made with console credentials, recorded with
   assert.deepEqual([badTime.status, badTime.json.error], [400, { code: 'InvalidFilter', message: "'yesterday' is not a time" }]);
   const badKey = await b.send('GET', '/console/api/events?key=Colour&value=blue');
   assert.deepEqual([badKey.status, badKey.json.error.message], [400, 'key is not a lookup attribute']);
+  // The regions a call may be signed for, no more and no fewer (a region of kilobytes was let through, eusc-de-east-1 refused).
+  assert.equal((await b.send('GET', '/console/api/events?region=eusc-de-east-1')).status, 200);
+  const badRegion = await b.send('GET', `/console/api/events?region=us-${'a'.repeat(3000)}-1`);
+  assert.deepEqual([badRegion.status, badRegion.json.error.message], [400, 'region is not a region name']);
   // Looking at Event history is itself an audited LookupEvents call.
   const [lookup] = await records(s, 'LookupEvents');
   assert.equal(lookup.sessionCredentialFromConsole, 'true');

@@ -154,10 +154,11 @@ const MAX_REGION_LENGTH = 32;
  * history, as a call to no service belongs to none.
  */
 export function checkRegion(info: SignatureInfo): void {
-  if (info.region.length > MAX_REGION_LENGTH || !/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(info.region)) {
-    throw invalidSignature(`Credential should be scoped to a valid region. `);
-  }
+  if (!isRegionName(info.region)) throw invalidSignature(`Credential should be scoped to a valid region. `);
 }
+
+/** A name shaped as AWS's regions are, and no longer than MAX_REGION_LENGTH. */
+export const isRegionName = (region: string) => region.length <= MAX_REGION_LENGTH && /^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(region);
 
 /** Verifies the signature with the caller's signing key (Credentials.signingKey); throws InvalidSignature on any mismatch. */
 export function verifySignature(req: RawRequest, info: SignatureInfo, key: Buffer): void {

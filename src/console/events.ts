@@ -4,6 +4,7 @@
 // that region: a download of a million events is not twenty thousand API calls.
 import type { Store, StoredEvent, LookupAttributeKey } from '../storage/store.ts';
 import { LOOKUP_ATTRIBUTE_KEYS } from '../services/cloudtrail/lookup-events.ts';
+import { isRegionName } from '../aws/sigv4.ts';
 import type { BrowserFacts, ConsoleApi } from './api-client.ts';
 import { csvLine } from './csv.ts';
 import type { Session } from './sessions.ts';
@@ -32,7 +33,6 @@ export interface EventRow {
 
 const DAY = 86400_000;
 const MINUTE = 60_000;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const PAGE = 50;
 /** API pages read at most to fill one console page when read-only events are hidden. */
 const MAX_CALLS = 10;
@@ -52,7 +52,7 @@ function time(value: string | undefined, fallback: number): Date {
 /** The filter of a console URL (`region`, `key`, `value`, `start`, `end` in epoch ms, `hideReadOnly`). */
 export function parseFilter(q: Record<string, string | undefined>, retentionDays: number, now = Date.now()): EventFilter {
   const region = q.region || 'us-east-1';
-  if (!REGION.test(region)) throw new BadFilter('region is not a region name');
+  if (!isRegionName(region)) throw new BadFilter('region is not a region name');
   const key = q.key as LookupAttributeKey | undefined;
   if (key && !LOOKUP_ATTRIBUTE_KEYS.includes(key)) throw new BadFilter('key is not a lookup attribute');
   const value = q.value ?? '';

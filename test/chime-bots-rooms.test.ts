@@ -2,6 +2,8 @@
 // through @aws-sdk/client-chime (and signed raw requests for the domain routes).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BatchCreateRoomMembershipCommand,
   CreateAccountCommand,
@@ -182,11 +184,18 @@ describe('bots', () => {
     const { accountId } = await enterpriseAccount(s.url, chime, 'evt');
     const { Bot } = await chime.send(new CreateBotCommand({ AccountId: accountId, DisplayName: 'events' }));
     await rejectsWith(chime.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: Bot!.BotId })), 'NotFoundException', `Bot ${Bot!.BotId} has no events configuration.`);
-    const put = await chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: Bot!.BotId, OutboundEventsHTTPSEndpoint: 'https://hooks.example.com/chime' }));
+    // A webhook URL that carries its own secret, as they often do.
+    const webhook = 'https://hooks.example.com/chime?token=webhook-secret-0451';
+    const put = await chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: Bot!.BotId, OutboundEventsHTTPSEndpoint: webhook }));
     assert.equal(put.$metadata.httpStatusCode, 201);
-    assert.deepEqual(put.EventsConfiguration, { BotId: Bot!.BotId, OutboundEventsHTTPSEndpoint: 'https://hooks.example.com/chime' });
+    assert.deepEqual(put.EventsConfiguration, { BotId: Bot!.BotId, OutboundEventsHTTPSEndpoint: webhook });
+    assert.deepEqual((await chime.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: Bot!.BotId }))).EventsConfiguration, { BotId: Bot!.BotId, OutboundEventsHTTPSEndpoint: webhook });
     const record = await recordOfRequest(s.cloudtrail(), put.$metadata.requestId!, { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutEventsConfiguration' }] });
     assert.deepEqual(record.requestParameters, { accountId, botId: Bot!.BotId, outboundEventsHTTPSEndpoint: HIDDEN });
+    // Kept sealed, as the bot's security token is: no file of the data dir holds it in clear (it was stored in clear).
+    for (const f of readdirSync(s.dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+      assert.equal(readFileSync(join(f.parentPath, f.name)).includes('webhook-secret-0451'), false, `${f.name} holds the webhook URL in clear`);
+    }
     const arn = 'arn:aws:lambda:us-east-1:123456789012:function:chime-bot';
     await chime.send(new PutEventsConfigurationCommand({ AccountId: accountId, BotId: Bot!.BotId, LambdaFunctionArn: arn }));
     assert.deepEqual((await chime.send(new GetEventsConfigurationCommand({ AccountId: accountId, BotId: Bot!.BotId }))).EventsConfiguration, { BotId: Bot!.BotId, LambdaFunctionArn: arn });

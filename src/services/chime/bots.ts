@@ -41,8 +41,16 @@ export interface BotDoc {
   UpdatedTimestamp: string;
   BotEmail: string;
   SealedSecurityToken: string;
-  EventsConfiguration?: { OutboundEventsHTTPSEndpoint?: string; LambdaFunctionArn?: string };
+  /** EventsSettings as JSON, sealed: the model marks both sensitive, and a webhook URL often carries its own secret. */
+  SealedEventsConfiguration?: string;
+  /** As bots stored before kept it, in clear. */
+  EventsConfiguration?: EventsSettings;
 }
+
+type EventsSettings = { OutboundEventsHTTPSEndpoint?: string; LambdaFunctionArn?: string };
+
+const eventsSettingsOf = (ctx: OperationContext, doc: BotDoc): EventsSettings | undefined =>
+  doc.SealedEventsConfiguration ? (JSON.parse(ctx.app.box.open(doc.SealedEventsConfiguration)) as EventsSettings) : doc.EventsConfiguration;
 
 const Bot = structure({
   BotId: string(),
@@ -63,7 +71,7 @@ const botIds = { AccountId: AccountIdLabel, BotId: IdLabel };
 const resources = (i: { AccountId?: string; BotId?: string }) => chimeResources(['Account', i.AccountId], ['Bot', i.BotId]);
 
 function botView(ctx: OperationContext, doc: BotDoc): BotType {
-  const { SealedSecurityToken, EventsConfiguration: _events, AccountId: _account, CreatedTimestamp, UpdatedTimestamp, ...rest } = doc;
+  const { SealedSecurityToken, SealedEventsConfiguration: _sealed, EventsConfiguration: _events, AccountId: _account, CreatedTimestamp, UpdatedTimestamp, ...rest } = doc;
   return { ...rest, CreatedTimestamp: date(CreatedTimestamp), UpdatedTimestamp: date(UpdatedTimestamp), SecurityToken: ctx.app.box.open(SealedSecurityToken) };
 }
 
@@ -197,9 +205,11 @@ export const PutEventsConfiguration = defineOperation<PutEventsConfigurationRequ
     }
     if (endpoint !== undefined && !/^https:\/\/[^\s/]+/.test(endpoint)) throw new BadRequestException('The outbound events endpoint must be an https:// URL.');
     if (arn !== undefined && !LAMBDA_ARN.test(arn)) throw new BadRequestException('LambdaFunctionArn is not a valid Lambda function ARN.');
-    doc.EventsConfiguration = endpoint !== undefined ? { OutboundEventsHTTPSEndpoint: endpoint } : { LambdaFunctionArn: arn };
+    const settings: EventsSettings = endpoint !== undefined ? { OutboundEventsHTTPSEndpoint: endpoint } : { LambdaFunctionArn: arn };
+    delete doc.EventsConfiguration;
+    doc.SealedEventsConfiguration = ctx.app.box.seal(JSON.stringify(settings));
     await putBot(ctx, doc);
-    return { EventsConfiguration: { BotId: doc.BotId, ...doc.EventsConfiguration } };
+    return { EventsConfiguration: { BotId: doc.BotId, ...settings } };
   },
   lookupResources: resources,
 });
@@ -212,8 +222,9 @@ export const GetEventsConfiguration = defineOperation<GetEventsConfigurationRequ
   output: structure({ EventsConfiguration }),
   async handler(ctx, input) {
     const doc = await getBot(ctx, input.AccountId!, input.BotId!);
-    if (!doc.EventsConfiguration) throw new NotFoundException(`Bot ${doc.BotId} has no events configuration.`);
-    return { EventsConfiguration: { BotId: doc.BotId, ...doc.EventsConfiguration } };
+    const settings = eventsSettingsOf(ctx, doc);
+    if (!settings) throw new NotFoundException(`Bot ${doc.BotId} has no events configuration.`);
+    return { EventsConfiguration: { BotId: doc.BotId, ...settings } };
   },
   lookupResources: resources,
 });
@@ -228,8 +239,9 @@ export const DeleteEventsConfiguration = defineOperation<DeleteEventsConfigurati
     const account = await ctx.tx.docs.get(accountKey(ctx.accountId, input.AccountId!));
     const doc = account ? await findBot(ctx, input.AccountId!, input.BotId!) : undefined;
     if (!doc) throw new BadRequestException(`Bot ${input.BotId} does not exist in account ${input.AccountId}.`);
-    if (doc.EventsConfiguration) {
+    if (eventsSettingsOf(ctx, doc)) {
       delete doc.EventsConfiguration;
+      delete doc.SealedEventsConfiguration;
       await putBot(ctx, doc);
     }
     return {};

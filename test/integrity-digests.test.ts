@@ -2,6 +2,7 @@
 // signature metadata (a sidecar in folder buckets), ListPublicKeys, key rotation; and
 // `opentrail validate-logs` reading a folder bucket straight from the data dir.
 import { test } from 'node:test';
+import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,13 +22,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-test('digests in a folder bucket: every field, chained, signed, with a sidecar; opentrail validate-logs reads them from the data dir', async (t) => {
+/** A server delivering and digesting every second, with an empty folder bucket; `start` is a minute before. */
+async function validatingServer(t: TestContext, bucketName: string) {
   const s = await startServer({ env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1', OPENTRAIL_DIGEST_INTERVAL_SECONDS: '1' } });
   t.after(() => s.close());
-  const bucket = new FolderBucket(s.dataDir, 'local-trail');
+  const bucket = new FolderBucket(s.dataDir, bucketName);
   await bucket.create();
-  const ct = s.cloudtrail();
-  const start = new Date(Date.now() - 60_000);
+  return { s, bucket, ct: s.cloudtrail(), start: new Date(Date.now() - 60_000) };
+}
+
+test('digests in a folder bucket: every field, chained, signed, with a sidecar; opentrail validate-logs reads them from the data dir', async (t) => {
+  const { s, bucket, ct, start } = await validatingServer(t, 'local-trail');
   await ct.send(new CreateTrailCommand({ Name: 'local', S3BucketName: 'local-trail', S3KeyPrefix: 'audit', EnableLogFileValidation: true }));
   await ct.send(new StartLoggingCommand({ Name: 'local' }));
   for (let i = 0; i < 4; i++) {
@@ -160,12 +165,7 @@ test('ListPublicKeys: PKCS#1 keys with MD5 fingerprints for any range, rotated k
 });
 
 test('a trail whose key prefix ends with a slash (logs//AWSLogs/..., as AWS writes it) delivers, digests and validates in a folder bucket', async (t) => {
-  const s = await startServer({ env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1', OPENTRAIL_DIGEST_INTERVAL_SECONDS: '1' } });
-  t.after(() => s.close());
-  const bucket = new FolderBucket(s.dataDir, 'slash-trail');
-  await bucket.create();
-  const ct = s.cloudtrail();
-  const start = new Date(Date.now() - 60_000);
+  const { s, bucket, ct, start } = await validatingServer(t, 'slash-trail');
   // Refused before (InvalidS3PrefixException); before that, written under keys other than the
   // ones digested, so that validation found nothing it could check.
   await ct.send(new CreateTrailCommand({ Name: 'slash', S3BucketName: 'slash-trail', S3KeyPrefix: 'logs/', EnableLogFileValidation: true }));

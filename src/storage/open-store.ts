@@ -2,6 +2,7 @@
 // the data dir. One that cannot be opened is a setting that cannot be used: one line, no stack.
 import { join } from 'node:path';
 import { ConfigError } from '../config.ts';
+import { hidePassword } from '../url-password.ts';
 import type { Config } from '../config.ts';
 import { PostgresStore } from './postgres.ts';
 import { SqliteStore } from './sqlite.ts';
@@ -12,15 +13,9 @@ export async function openStore(config: Config, log?: (message: string) => void)
   try {
     return config.databaseUrl ? await PostgresStore.open(config.databaseUrl, log) : new SqliteStore(file, log);
   } catch (err) {
-    const where = config.databaseUrl ? `OPENTRAIL_DATABASE_URL (${withoutPassword(config.databaseUrl)})` : `'${file}'`;
+    // A setting that is no URL may still hold a password (libpq's `password=...`): not shown.
+    const shown = (url: string) => (URL.canParse(url) ? hidePassword(url, '***') : 'not a URL');
+    const where = config.databaseUrl ? `OPENTRAIL_DATABASE_URL (${shown(config.databaseUrl)})` : `'${file}'`;
     throw new ConfigError(`cannot open the database ${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
-}
-
-/** The URL as it may be printed: a password in it is never shown. */
-function withoutPassword(url: string): string {
-  if (!URL.canParse(url)) return 'not a URL';
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
 }

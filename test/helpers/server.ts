@@ -2,9 +2,9 @@
 // and gives the official clients pointed at them.
 import { spawn, execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ChimeClient } from '@aws-sdk/client-chime';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { loadConfig } from '../../src/config.ts';
@@ -27,6 +27,13 @@ export function tempDir(prefix = 'opentrail-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.push(dir);
   return dir;
+}
+
+/** The files under `dir` (relative paths) whose bytes hold `text`: a secret must be in none. */
+export function filesHolding(dir: string, text: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && readFileSync(join(e.parentPath, e.name)).includes(text))
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
 export interface ClientOptions {

@@ -3,16 +3,11 @@
 // sealed, and hidden wherever the endpoint is shown (records, listings, delivery errors).
 import { HIDDEN } from '../../aws/shapes.ts';
 import type { SecretBox } from '../../iam/secret-box.ts';
+import { hidePassword } from '../../url-password.ts';
 import type { SubscriptionDoc } from './model.ts';
 
-/**
- * The password of a URL's userinfo: from the first `:` after the scheme's `//` to the last `@`
- * of the authority, as the URL standard reads it (a username may hold `@`, a password too).
- */
-const PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#:]*:)[^/?#]*@/i;
-
 /** The endpoint as the client wrote it, with its password, if any, hidden. */
-export const withoutPassword = (endpoint: string) => endpoint.replace(PASSWORD, `$1${HIDDEN}@`);
+export const withoutPassword = (endpoint: string) => hidePassword(endpoint, HIDDEN);
 
 /** Where to send, and the Authorization header its credentials make (fetch refuses a URL with credentials). */
 export function target(endpoint: string): { url: string; authorization?: string } {

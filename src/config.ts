@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { S3Settings } from './buckets/s3.ts';
+import { EndpointNetworks } from './services/sns/endpoint-networks.ts';
 
 export interface Config {
   host: string;
@@ -31,6 +32,8 @@ export interface Config {
   digestIntervalSeconds: number;
   /** Days a region's digest signing key is used before a new one replaces it. */
   keyValidityDays: number;
+  /** Where SNS may deliver: public addresses, as SNS does, and the networks listed. */
+  snsEndpointNetworks: EndpointNetworks;
 }
 
 export class ConfigError extends Error {}
@@ -100,6 +103,7 @@ export const CONFIG_HELP: [string, string, string][] = [
   ['OPENTRAIL_S3_REGION', 'us-east-1', 'region to sign S3 requests for'],
   ['OPENTRAIL_S3_ACCESS_KEY_ID, OPENTRAIL_S3_SECRET_ACCESS_KEY', "the SDK's default chain", 'credentials for that server'],
   ['OPENTRAIL_S3_FORCE_PATH_STYLE', 'false', 'path-style bucket URLs (MinIO, s3rver)'],
+  ['OPENTRAIL_SNS_ENDPOINT_NETWORKS', 'public', "where SNS may deliver: 'public' and CIDR blocks, comma-separated"],
 ];
 
 function integer(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -141,7 +145,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     s3: s3Settings(env),
     digestIntervalSeconds: integer('OPENTRAIL_DIGEST_INTERVAL_SECONDS', env.OPENTRAIL_DIGEST_INTERVAL_SECONDS, 3600, 1, 86400),
     keyValidityDays: integer('OPENTRAIL_KEY_VALIDITY_DAYS', env.OPENTRAIL_KEY_VALIDITY_DAYS, 30, 1, 3650),
+    snsEndpointNetworks: snsEndpointNetworks(env.OPENTRAIL_SNS_ENDPOINT_NETWORKS || 'public'),
   };
+}
+
+function snsEndpointNetworks(setting: string): EndpointNetworks {
+  const networks = EndpointNetworks.parse(setting);
+  if (!networks) throw new ConfigError(`OPENTRAIL_SNS_ENDPOINT_NETWORKS must be 'public' and CIDR blocks (10.0.0.0/8, fd00::/8), comma-separated, got '${setting}'`);
+  return networks;
 }
 
 function s3Settings(env: NodeJS.ProcessEnv): S3Settings | undefined {

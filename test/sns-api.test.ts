@@ -6,7 +6,8 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ACCOUNT_ID, aws, clientConfig, startServer } from './helpers/server.ts';
 
 test('topics: created once per name and region, listed, deleted with their subscriptions', async (t) => {
-  const s = await startServer();
+  // Subscribed to the loopback address, which SNS does not deliver to by default.
+  const s = await startServer({ env: { OPENTRAIL_SNS_ENDPOINT_NETWORKS: '127.0.0.1' } });
   t.after(() => s.close());
   const east = new SNSClient(clientConfig(s.url));
   const west = new SNSClient(clientConfig(s.url, { region: 'us-west-2' }));

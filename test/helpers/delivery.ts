@@ -17,11 +17,11 @@ export interface Delivered {
 }
 
 /** A server whose trails deliver every second, with an empty folder bucket `logs`; closed after the test. */
-export async function deliveringServer(t: TestContext): Promise<{ s: TestServer; bucket: FolderBucket }> {
+export async function deliveringServer(t: TestContext, env: Record<string, string> = {}): Promise<{ s: TestServer; bucket: FolderBucket }> {
   const dataDir = tempDir();
   const bucket = new FolderBucket(dataDir, 'logs');
   await bucket.create();
-  const s = await startServer({ dataDir, env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1' } });
+  const s = await startServer({ dataDir, env: { OPENTRAIL_DELIVERY_INTERVAL_SECONDS: '1', ...env } });
   t.after(() => s.close());
   return { s, bucket };
 }

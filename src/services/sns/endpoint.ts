@@ -9,7 +9,7 @@ import type { SubscriptionDoc } from './model.ts';
 /** The endpoint as the client wrote it, with its password, if any, hidden. */
 export const withoutPassword = (endpoint: string) => hidePassword(endpoint, HIDDEN);
 
-/** Where to send, and the Authorization header its credentials make (fetch refuses a URL with credentials). */
+/** Where to send, without credentials, and the Authorization header they make. */
 export function target(endpoint: string): { url: string; authorization?: string } {
   const url = new URL(endpoint);
   if (!url.username && !url.password) return { url: endpoint };

@@ -103,7 +103,7 @@ export const CONFIG_HELP: [string, string, string][] = [
   ['OPENTRAIL_S3_REGION', 'us-east-1', 'region to sign S3 requests for'],
   ['OPENTRAIL_S3_ACCESS_KEY_ID, OPENTRAIL_S3_SECRET_ACCESS_KEY', "the SDK's default chain", 'credentials for that server'],
   ['OPENTRAIL_S3_FORCE_PATH_STYLE', 'false', 'path-style bucket URLs (MinIO, s3rver)'],
-  ['OPENTRAIL_SNS_ENDPOINT_NETWORKS', 'public', "where SNS may deliver: 'public' and CIDR blocks, comma-separated"],
+  ['OPENTRAIL_SNS_ENDPOINT_NETWORKS', 'public', "where SNS may deliver: 'public', addresses and CIDR blocks, comma-separated"],
 ];
 
 function integer(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -151,7 +151,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
 
 function snsEndpointNetworks(setting: string): EndpointNetworks {
   const networks = EndpointNetworks.parse(setting);
-  if (!networks) throw new ConfigError(`OPENTRAIL_SNS_ENDPOINT_NETWORKS must be 'public' and CIDR blocks (10.0.0.0/8, fd00::/8), comma-separated, got '${setting}'`);
+  if (!networks) throw new ConfigError(`OPENTRAIL_SNS_ENDPOINT_NETWORKS must list 'public', addresses and CIDR blocks (10.0.0.0/8, fd00::/8), comma-separated, got '${setting}'`);
   return networks;
 }
 

@@ -9,7 +9,6 @@ import type { AppContext } from '../../app-context.ts';
 import { putSubscription, subscriptionsOf, unsentConfirmations } from './model.ts';
 import type { SubscriptionDoc } from './model.ts';
 import { endpointOf, target, withoutPassword } from './endpoint.ts';
-import { literalAddress } from './endpoint-networks.ts';
 import type { EndpointNetworks } from './endpoint-networks.ts';
 
 const TIMEOUT_MS = 5000;
@@ -35,8 +34,8 @@ async function post(app: AppContext, sub: SubscriptionDoc, type: string, envelop
  * an endpoint lead the server anywhere.
  */
 function send(url: URL, networks: EndpointNetworks, body: string, headers: Record<string, string>): Promise<number> {
-  const address = literalAddress(url);
-  if (address !== undefined && !networks.allows(address)) return Promise.reject(new Error(networks.refusal(address)));
+  const refused = networks.refusalOf(url);
+  if (refused) return Promise.reject(new Error(refused));
   return new Promise((resolve, reject) => {
     const req = (url.protocol === 'https:' ? https : http).request(
       url,

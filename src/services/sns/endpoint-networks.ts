@@ -75,8 +75,18 @@ export class EndpointNetworks {
     return this.listed.check(address, family) || (this.publicAllowed && !special.check(address, family));
   }
 
-  refusal(address: string): string {
+  private refusal(address: string): string {
     return `${address} is not in the networks SNS may deliver to (OPENTRAIL_SNS_ENDPOINT_NETWORKS=${this.setting})`;
+  }
+
+  /**
+   * Why an endpoint whose host is an address (IPv6 without its brackets) may not be sent to;
+   * undefined when it may, or when its host is a name: Node connects to an address without a
+   * lookup, so this is the check that `lookup` cannot make.
+   */
+  refusalOf(url: URL): string | undefined {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    return isIP(host) && !this.allows(host) ? this.refusal(host) : undefined;
   }
 
   /**
@@ -92,10 +102,4 @@ export class EndpointNetworks {
       else callback(null, allowed[0].address, allowed[0].family);
     });
   };
-}
-
-/** An endpoint URL's host as an address, when it is one (IPv6 without its brackets). */
-export function literalAddress(url: URL): string | undefined {
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return isIP(host) ? host : undefined;
 }

@@ -17,7 +17,6 @@ import { hashToken, newSubscriptionArn, newToken, putSubscription, subscriptions
 import type { SubscriptionDoc } from './model.ts';
 import { requireTopic } from './topics.ts';
 import { endpointOf, storedEndpoint, withoutPassword } from './endpoint.ts';
-import { literalAddress } from './endpoint-networks.ts';
 
 const PENDING = 'pending confirmation';
 
@@ -38,8 +37,7 @@ export const Subscribe = defineOperation<SubscribeInput, SubscribeResponse>({
     }
     if (!url || url.protocol !== `${protocol}:`) throw new InvalidParameter(`Invalid parameter: Endpoint must match the specified protocol`);
     // SNS's answer for an endpoint it cannot reach; one named by a host is checked when a message is sent.
-    const address = literalAddress(url);
-    if (address !== undefined && !ctx.app.config.snsEndpointNetworks.allows(address)) throw new InvalidParameter('Invalid parameter: Unreachable Endpoint');
+    if (ctx.app.config.snsEndpointNetworks.refusalOf(url)) throw new InvalidParameter('Invalid parameter: Unreachable Endpoint');
     const existing = (await subscriptionsOf(ctx.tx, topic.TopicArn)).find((s) => s.Protocol === protocol && endpointOf(ctx.app.box, s) === input.Endpoint);
     if (existing && !existing.tokenHash) return { SubscriptionArn: existing.SubscriptionArn };
     const token = newToken();

@@ -15,3 +15,26 @@ export function round(n: number): number {
   if (!Number.isFinite(n)) return n;
   return Math.abs(n) >= 100 ? Math.round(n) : Number(n.toPrecision(3));
 }
+
+/**
+ * A percentile bootstrap interval (`level`, e.g. 0.95) of a statistic of paired samples: the
+ * pairs are drawn again with replacement, `resamples` times. It says how far another run on
+ * the same machine could put the statistic. Seeded, so that the same samples give the same interval.
+ */
+export function bootstrapInterval<T>(pairs: T[], statistic: (drawn: T[]) => number, level = 0.95, resamples = 2000): [number, number] {
+  const random = seeded(0x5eed);
+  const values: number[] = [];
+  for (let i = 0; i < resamples; i++) values.push(statistic(pairs.map(() => pairs[Math.floor(random() * pairs.length)])));
+  return [quantile(values, (1 - level) / 2), quantile(values, (1 + level) / 2)];
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -82,10 +82,49 @@ describe('opentrail lookup-events', () => {
     const rest = JSON.parse((await opentrail(s.url, [...BY_NAME, '--starting-token', second.NextToken])).stdout);
     assert.deepEqual(rest.Events.map((e: any) => e.EventId), all.slice(5));
     assert.equal(rest.NextToken, undefined);
-    // --no-paginate: one call, one page.
-    const one = JSON.parse((await opentrail(s.url, [...BY_NAME, '--page-size', '4', '--no-paginate'])).stdout);
+    // --max-results and --next-token, as in the aws CLI: one call each, one page each.
+    const one = JSON.parse((await opentrail(s.url, [...BY_NAME, '--max-results', '4'])).stdout);
     assert.deepEqual(one.Events.map((e: any) => e.EventId), all.slice(0, 4));
-    assert.ok(one.NextToken);
+    const two = JSON.parse((await opentrail(s.url, [...BY_NAME, '--max-results', '2', '--next-token', one.NextToken])).stdout);
+    assert.deepEqual(two.Events.map((e: any) => e.EventId), all.slice(4, 6));
+    assert.ok(two.NextToken);
+    const single = JSON.parse((await opentrail(s.url, [...BY_NAME, '--no-paginate'])).stdout);
+    assert.deepEqual(single.Events.map((e: any) => e.EventId), all);
+  });
+
+  test('--query and --output text print what the aws CLI prints, page by page', async () => {
+    const config = join(tempDir(), 'config');
+    writeFileSync(config, '[default]\ncli_timestamp_format = iso8601\n');
+    const cases = [
+      ['--output', 'text'],
+      ['--output', 'text', '--page-size', '3', '--query', 'Events[].EventName'],
+      ['--output', 'text', '--query', 'Events[].[EventName,ReadOnly,Username]'],
+      ['--output', 'text', '--query', 'Events[].{name: EventName, resources: Resources, missing: Nothing}'],
+      ['--output', 'text', '--query', 'Events[0].Nothing'],
+      ['--output', 'text', '--max-results', '2'],
+      ['--query', 'Events[].Resources[].ResourceName'],
+      ['--query', 'length(Events)'],
+      ['--query', 'Events[0].Nothing'],
+      ['--query', 'Events[?EventName==`CreateAccount`] | [0].{id: EventId, t: EventTime}'],
+    ];
+    for (const args of cases) {
+      const [ours, theirs] = await Promise.all([opentrail(s.url, [...BY_NAME, ...args]), aws(s.url, ['cloudtrail', 'lookup-events', ...BY_NAME, ...args], { env: { AWS_CONFIG_FILE: config, TZ: 'UTC' } })]);
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.equal(theirs.code, 0, theirs.stderr);
+      // One call's NextToken comes first (the server's, made for each call).
+      const [o, t] = [ours.stdout, theirs.stdout].map((out) => (args.includes('--max-results') ? out.replace(/^\S+\n/, 'TOKEN\n') : out));
+      assert.equal(o, t, args.join(' '));
+    }
+    // Stopped at --max-items, both print the token to go on from (each its own) after the pages,
+    // through the query as well.
+    const args = ['--output', 'text', '--page-size', '2', '--max-items', '3', '--query', 'Events[].EventName'];
+    const [ours, theirs] = await Promise.all([opentrail(s.url, [...BY_NAME, ...args]), aws(s.url, ['cloudtrail', 'lookup-events', ...BY_NAME, ...args])]);
+    assert.equal(ours.stdout, 'CreateAccount\tCreateAccount\nCreateAccount\nNone\n');
+    assert.equal(ours.stdout, theirs.stdout);
+    const token = (await opentrail(s.url, [...BY_NAME, '--output', 'text', '--max-items', '3'])).stdout.trimEnd().split('\n').pop()!;
+    assert.match(token, /^NEXTTOKEN\t\S+$/);
+    const rest = await opentrail(s.url, [...BY_NAME, '--output', 'text', '--starting-token', token.split('\t')[1], '--query', 'length(Events)']);
+    assert.equal(rest.stdout, '4\n');
   });
 
   test('--output table: one row per event, readable', async () => {
@@ -106,6 +145,11 @@ describe('opentrail lookup-events', () => {
     assert.doesNotMatch(table.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
     assert.match(table.stdout, /AWS::Chime::Account:\?\[1A\?\[2Kfake-account\?txt\.exe/);
     assert.match(table.stdout, /NotFoundException/);
+    // Text output: tabs between columns, nothing else that a terminal obeys or that splits a row.
+    const text = await opentrail(s.url, ['--lookup-attributes', 'AttributeKey=EventName,AttributeValue=GetAccount', '--output', 'text']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    assert.match(text.stdout, /^RESOURCES\t\?\[1A\?\[2Kfake-account\?txt\.exe\tAWS::Chime::Account$/m);
     const json = await opentrail(s.url, ['--lookup-attributes', 'AttributeKey=EventName,AttributeValue=GetAccount']);
     assert.doesNotMatch(json.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     const record = JSON.parse(JSON.parse(json.stdout).Events[0].CloudTrailEvent);
@@ -115,7 +159,8 @@ describe('opentrail lookup-events', () => {
 
   test('usage mistakes and server errors are reported in one line, with the exit statuses of the aws CLI', async () => {
     const usage: [string[], string][] = [
-      [['--output', 'yaml'], "opentrail: --output must be 'json' or 'table'"],
+      [['--output', 'yaml'], "opentrail: --output must be 'json', 'text' or 'table'"],
+      [['--output', 'table', '--query', 'Events'], 'opentrail: --query works with --output json or text'],
       [['--max-items', '0'], 'opentrail: --max-items must be a positive whole number'],
       [['--start-time', 'yesterday'], "opentrail: --start-time: 'yesterday' is not a timestamp (ISO-8601 or epoch seconds)"],
       [['--lookup-attributes', 'EventName'], "opentrail: --lookup-attributes: expected Key=Value pairs, got 'EventName'"],
@@ -129,6 +174,18 @@ describe('opentrail lookup-events', () => {
     const server = await opentrail(s.url, ['--page-size', '51']);
     assert.equal(server.code, 254);
     assert.match(server.stderr.trim(), /^An error occurred \(InvalidMaxResultsException\) when calling the LookupEvents operation: 1 validation error detected/);
+    // Refusals the aws CLI makes before any call, in its words and with its status.
+    const refused: [string[], string][] = [
+      [['--query', 'Events['], 'Bad value for --query Events[: Expected Star, got: EOF'],
+      [['--page-size', '2', '--no-paginate'], 'Error during pagination: Cannot specify --no-paginate along with pagination arguments: --page-size'],
+      [['--max-results', '2', '--max-items', '3', '--starting-token', 'x'], 'Error during pagination: Cannot specify --no-paginate along with pagination arguments: --starting-token, --max-items'],
+    ];
+    for (const [args, message] of refused) {
+      const res = await opentrail(s.url, args);
+      assert.equal(res.stderr.trim(), message, args.join(' '));
+      assert.equal(res.code, 255);
+      assert.equal((await aws(s.url, ['cloudtrail', 'lookup-events', ...args])).code, 255, `aws ${args.join(' ')}`);
+    }
     const noCredentials = await opentrail(s.url, [], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
     assert.equal(noCredentials.stderr.trim(), 'opentrail: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (printed at first start) or use --profile');
     assert.equal(noCredentials.code, 2);

@@ -1,8 +1,9 @@
-// `opentrail lookup-events`: the aws CLI's command of the same name (same options, same JSON),
+// `opentrail lookup-events`: the aws CLI's command of the same name (same options, same JSON and text),
 // plus a readable table for people.
 import type { Event, LookupAttribute, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
-import { addClientOptions, awsCallError, clientConfig, jsonSafe, terminalSafe } from './aws-client.ts';
+import { addClientOptions, awsCallError, CliError, clientConfig, terminalSafe } from './aws-client.ts';
+import { jsonOutput, Query, textOutput } from './aws-output.ts';
 import type { ClientOptions } from './aws-client.ts';
 
 interface LookupOptions extends ClientOptions {
@@ -13,8 +14,11 @@ interface LookupOptions extends ClientOptions {
   startingToken?: string;
   pageSize?: string;
   maxItems?: string;
+  maxResults?: string;
+  nextToken?: string;
   paginate: boolean;
   output: string;
+  query?: string;
 }
 
 export class UsageError extends Error {}
@@ -62,8 +66,22 @@ function positive(value: string | undefined, option: string): number | undefined
   return n;
 }
 
+/** The command's paging, as the aws CLI decides it: --max-results or --next-token make one call, as --no-paginate does. */
+function paging(opts: LookupOptions): { paginate: boolean; pageSize?: number; maxItems?: number; maxResults?: number } {
+  const manual = opts.maxResults !== undefined || opts.nextToken !== undefined;
+  const paginate = opts.paginate && !manual;
+  if (!paginate) {
+    const used = Object.entries({ '--starting-token': opts.startingToken, '--page-size': opts.pageSize, '--max-items': opts.maxItems }).filter(([, v]) => v !== undefined);
+    if (used.length) throw new CliError(`Error during pagination: Cannot specify --no-paginate along with pagination arguments: ${used.map(([k]) => k).join(', ')}`, 255);
+  }
+  return { paginate, pageSize: positive(opts.pageSize, '--page-size'), maxItems: positive(opts.maxItems, '--max-items'), maxResults: positive(opts.maxResults, '--max-results') };
+}
+
 export async function lookupEvents(opts: LookupOptions, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
-  if (opts.output !== 'json' && opts.output !== 'table') throw new UsageError("--output must be 'json' or 'table'");
+  if (!['json', 'text', 'table'].includes(opts.output)) throw new UsageError("--output must be 'json', 'text' or 'table'");
+  if (opts.query !== undefined && opts.output === 'table') throw new UsageError('--query works with --output json or text');
+  const query = Query.parse(opts.query);
+  const { paginate, pageSize, maxItems, maxResults } = paging(opts);
   // The SDK takes a second to load: only the command that talks to the server pays for it.
   const { CloudTrailClient, LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const client = new CloudTrailClient(clientConfig(opts));
@@ -72,22 +90,22 @@ export async function lookupEvents(opts: LookupOptions, write: (s: string) => vo
     StartTime: opts.startTime ? parseTime(opts.startTime, '--start-time') : undefined,
     EndTime: opts.endTime ? parseTime(opts.endTime, '--end-time') : undefined,
     EventCategory: opts.eventCategory as LookupEventsCommandInput['EventCategory'],
-    NextToken: opts.startingToken,
+    NextToken: opts.startingToken ?? opts.nextToken,
   };
-  const pageSize = positive(opts.pageSize, '--page-size');
-  const maxItems = positive(opts.maxItems, '--max-items');
-  const events: Event[] = [];
+  const pages: Event[][] = [];
+  let events = 0;
   let nextToken: string | undefined;
   try {
     for (;;) {
       // A page never holds more than --max-items still wants, so the NextToken printed at the
       // end points exactly after the last event printed (the server's token allows a new size).
-      const room = maxItems === undefined ? undefined : maxItems - events.length;
-      input.MaxResults = room === undefined ? pageSize : Math.min(pageSize ?? 50, room);
+      const room = maxItems === undefined ? undefined : maxItems - events;
+      input.MaxResults = maxResults ?? (room === undefined ? pageSize : Math.min(pageSize ?? 50, room));
       const page = await client.send(new LookupEventsCommand(input));
-      events.push(...(page.Events ?? []));
+      pages.push(page.Events ?? []);
+      events += pages[pages.length - 1].length;
       nextToken = page.NextToken;
-      if (!opts.paginate || !nextToken || (maxItems !== undefined && events.length >= maxItems)) break;
+      if (!paginate || !nextToken || (maxItems !== undefined && events >= maxItems)) break;
       input.NextToken = nextToken;
     }
   } catch (err) {
@@ -95,11 +113,17 @@ export async function lookupEvents(opts: LookupOptions, write: (s: string) => vo
   } finally {
     client.destroy();
   }
-  if (opts.output === 'table') write(table(events));
-  else {
-    const out = { Events: events.map((e) => ({ ...e, EventTime: cliTime(e.EventTime) })), ...(nextToken ? { NextToken: nextToken } : {}) };
-    write(`${jsonSafe(JSON.stringify(out, null, 4))}\n`);
-  }
+  if (opts.output === 'table') return write(table(pages.flat()));
+  // As JSON would carry them: times as the aws CLI prints them, absent members absent.
+  const plain = (events: Event[]) => JSON.parse(JSON.stringify(events.map((e) => ({ ...e, EventTime: cliTime(e.EventTime) })))) as unknown[];
+  const withToken = (token: string | undefined) => (token ? { NextToken: token } : {});
+  if (opts.output === 'json') return write(jsonOutput(query.apply({ Events: plain(pages.flat()), ...withToken(nextToken) })));
+  // The aws CLI's text output queries and prints each page of a paginated call on its own, and
+  // then the token to continue from, if it stopped at --max-items.
+  if (!paginate) return write(textOutput(query.apply({ Events: plain(pages[0]), ...withToken(nextToken) })));
+  const stopped = maxItems !== undefined && nextToken !== undefined && events >= maxItems;
+  write(pages.map((page) => textOutput(query.apply({ Events: plain(page) }))).join(''));
+  if (stopped) write(textOutput(query.apply({ NextToken: { NextToken: nextToken } })));
 }
 
 function table(events: Event[]): string {
@@ -139,7 +163,10 @@ export function lookupEventsCommand(program: Command): void {
       .option('--page-size <n>', 'events per API call (1-50)')
       .option('--max-items <n>', 'stop after this many events and print a NextToken')
       .option('--no-paginate', 'make a single API call')
-      .option('--output <format>', 'json or table', 'json'),
+      .option('--max-results <n>', 'one API call for this many events (pagination off)')
+      .option('--next-token <token>', 'one API call from this NextToken (pagination off)')
+      .option('--output <format>', 'json, text or table', 'json')
+      .option('--query <expression>', 'a JMESPath expression applied to the json or text output'),
   ).action(async (opts: LookupOptions) => {
     await lookupEvents(opts);
   });

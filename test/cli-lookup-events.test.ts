@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolve } from 'node:path';
 import { CreateAccountCommand } from '@aws-sdk/client-chime';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { aws, ROOT, startServer, tempDir } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { signedRequest } from './helpers/signing.ts';
@@ -155,6 +156,30 @@ describe('opentrail lookup-events', () => {
     const record = JSON.parse(JSON.parse(json.stdout).Events[0].CloudTrailEvent);
     assert.equal(record.userAgent, HOSTILE_AGENT, 'the record keeps what was sent');
     assert.equal(record.requestParameters.accountId, HOSTILE_ID);
+  });
+
+  test("signs for the region the aws CLI would: --region, AWS_DEFAULT_REGION, then the profile's", async () => {
+    const config = join(tempDir(), 'config');
+    writeFileSync(config, '[default]\nregion = ap-south-1\n[profile far]\nregion = eu-west-1\n');
+    // A named profile brings its own keys (the aws CLI then ignores the environment's too).
+    const credentials = join(tempDir(), 'credentials');
+    writeFileSync(credentials, `[far]\naws_access_key_id = ${ROOT.accessKeyId}\naws_secret_access_key = ${ROOT.secretAccessKey}\n`);
+    const files = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    const runs: [string[], Record<string, string>, string][] = [
+      [['--profile', 'far'], files, 'eu-west-1'],
+      [[], files, 'ap-south-1'],
+      [[], { ...files, AWS_DEFAULT_REGION: 'ca-central-1' }, 'ca-central-1'],
+      [['--region', 'sa-east-1', '--profile', 'far'], files, 'sa-east-1'],
+      [[], {}, 'us-east-1'],
+    ];
+    for (const [args, env, region] of runs) {
+      const res = await opentrail(s.url, [...args, '--max-results', '1'], env);
+      assert.equal(res.code, 0, res.stderr);
+      // Each call is recorded in the region it was signed for.
+      const found = await s.cloudtrail({ region }).send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'LookupEvents' }], MaxResults: 50 }));
+      const fromCli = (found.Events ?? []).filter((e) => JSON.parse(e.CloudTrailEvent!).requestParameters?.maxResults === 1);
+      assert.ok(fromCli.length >= 1, `${args.join(' ')} ${JSON.stringify(env)}: no call recorded in ${region}`);
+    }
   });
 
   test('usage mistakes and server errors are reported in one line, with the exit statuses of the aws CLI', async () => {

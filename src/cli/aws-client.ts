@@ -1,4 +1,5 @@
 // Options every client command shares, as the aws CLI spells them.
+import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import type { Command } from 'commander';
 
 export interface ClientOptions {
@@ -10,17 +11,23 @@ export interface ClientOptions {
 export function addClientOptions(cmd: Command): Command {
   return cmd
     .option('--endpoint-url <url>', 'opentrail endpoint', process.env.OPENTRAIL_ENDPOINT_URL ?? 'http://127.0.0.1:4747')
-    .option('--region <region>', 'region to sign for (default: AWS_REGION, else us-east-1)')
+    .option('--region <region>', "region to sign for (default: AWS_DEFAULT_REGION, AWS_REGION, the profile's region, else us-east-1)")
     .option('--profile <profile>', 'named profile of the shared AWS credentials file');
 }
 
-export function clientConfig(opts: ClientOptions) {
+export async function clientConfig(opts: ClientOptions): Promise<{ endpoint: string; region: string }> {
   checkEndpoint(opts.endpointUrl);
   if (opts.profile) process.env.AWS_PROFILE = opts.profile;
-  return {
-    endpoint: opts.endpointUrl,
-    region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-  };
+  return { endpoint: opts.endpointUrl, region: opts.region ?? process.env.AWS_DEFAULT_REGION ?? (await configuredRegion()) };
+}
+
+/**
+ * The region AWS_REGION or the profile's `region` in the shared config file names, as the SDKs
+ * and the aws CLI read it; us-east-1, where Chime's events are, when none is set (the aws CLI
+ * would refuse to run).
+ */
+function configuredRegion(): Promise<string> {
+  return loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS)().catch(() => 'us-east-1');
 }
 
 /** The aws CLI's refusals of an endpoint it cannot use, word for word, with its exit status. */

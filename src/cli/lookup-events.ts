@@ -84,7 +84,7 @@ export async function lookupEvents(opts: LookupOptions, write: (s: string) => vo
   const { paginate, pageSize, maxItems, maxResults } = paging(opts);
   // The SDK takes a second to load: only the command that talks to the server pays for it.
   const { CloudTrailClient, LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
-  const client = new CloudTrailClient(clientConfig(opts));
+  const client = new CloudTrailClient(await clientConfig(opts));
   const input: LookupEventsCommandInput = {
     LookupAttributes: opts.lookupAttributes ? parseLookupAttributes(opts.lookupAttributes) : undefined,
     StartTime: opts.startTime ? parseTime(opts.startTime, '--start-time') : undefined,

@@ -74,7 +74,7 @@ export async function validateLogs(opts: ValidateOptions, out: NodeJS.WritableSt
   const start = parseTime(opts.startTime, '--start-time');
   const end = opts.endTime ? parseTime(opts.endTime, '--end-time') : new Date();
   if (start > end) throw new SetupError('Invalid time range specified: start-time must occur before end-time');
-  const config = clientConfig(opts);
+  const config = await clientConfig(opts);
   const credentials = await defaultCredentials();
   const cloudtrail = new AwsHttp(config.endpoint, config.region, 'cloudtrail', credentials, 2);
   const dataDir = opts.dataDir ?? process.env.OPENTRAIL_DATA_DIR ?? './.opentrail';

@@ -102,8 +102,9 @@ export async function lookupEvents(opts: LookupOptions, write: (s: string) => vo
       const room = maxItems === undefined ? undefined : maxItems - events;
       input.MaxResults = maxResults ?? (room === undefined ? pageSize : Math.min(pageSize ?? 50, room));
       const page = await client.send(new LookupEventsCommand(input));
-      pages.push(page.Events ?? []);
-      events += pages[pages.length - 1].length;
+      const found = page.Events ?? [];
+      pages.push(found);
+      events += found.length;
       nextToken = page.NextToken;
       if (!paginate || !nextToken || (maxItems !== undefined && events >= maxItems)) break;
       input.NextToken = nextToken;
@@ -115,7 +116,7 @@ export async function lookupEvents(opts: LookupOptions, write: (s: string) => vo
   }
   if (opts.output === 'table') return write(table(pages.flat()));
   // As JSON would carry them: times as the aws CLI prints them, absent members absent.
-  const plain = (events: Event[]) => JSON.parse(JSON.stringify(events.map((e) => ({ ...e, EventTime: cliTime(e.EventTime) })))) as unknown[];
+  const plain = (page: Event[]) => JSON.parse(JSON.stringify(page.map((e) => ({ ...e, EventTime: cliTime(e.EventTime) })))) as unknown[];
   const withToken = (token: string | undefined) => (token ? { NextToken: token } : {});
   if (opts.output === 'json') return write(jsonOutput(query.apply({ Events: plain(pages.flat()), ...withToken(nextToken) })));
   // The aws CLI's text output queries and prints each page of a paginated call on its own, and

@@ -252,8 +252,8 @@ async function compare(p: Prepared, log: (line: string) => void): Promise<Compar
     totals.aws.push(a);
     totals.ours.push(o);
   }
-  const ratios = totals.aws.map((a, i) => round(a / totals.ours[i]));
-  return { aws: round(median(totals.aws)), ours: round(median(totals.ours)), ratio: median(ratios), rounds: ratios.join(' '), result: results.join('<br>') };
+  const ratios = totals.aws.map((a, i) => a / totals.ours[i]);
+  return { aws: round(median(totals.aws)), ours: round(median(totals.ours)), ratio: median(ratios), rounds: ratios.map(round).join(' '), result: results.join('<br>') };
 }
 
 export async function run(log: (line: string) => void): Promise<Measured> {
@@ -285,7 +285,7 @@ export async function run(log: (line: string) => void): Promise<Measured> {
   const table: Table = {
     title: `Seconds per round (sum over the shape's regions), median of ${ROUNDS} alternating rounds; s3rver on loopback, directly or behind a proxy adding S3's latency`,
     columns: ['bucket shape', 'regions validated', 'aws cloudtrail validate-logs (aws-cli 1.x)', 'opentrail validate-logs', 'speed-up', 'per-round speed-ups', 'verdicts (both)'],
-    rows: measured.map(([shape, p, c]) => [shape, p.regions.length, c.aws, c.ours, c.ratio, c.rounds, c.result]),
+    rows: measured.map(([shape, p, c]) => [shape, p.regions.length, c.aws, c.ours, round(c.ratio), c.rounds, c.result]),
   };
   return {
     title: 'validate-logs: opentrail against the aws CLI on the same bucket',

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { round } from './stats.ts';
 
 export interface Table {
   title: string;
@@ -53,8 +54,20 @@ export function machine(loadAtStart: number): Machine {
   };
 }
 
-export const atMost = (name: string, value: number, limit: number, unit: string): Goal => ({ name, target: `<= ${limit} ${unit}`, value, pass: value <= limit });
-export const atLeast = (name: string, value: number, limit: number): Goal => ({ name, target: `>= ${limit}`, value, pass: value >= limit });
+/**
+ * A goal's verdict is the measured value's, unrounded: 10.04 ms does not meet `<= 10 ms`. It is
+ * shown to 3 significant digits, or to as many more as it takes for the figure shown to meet the
+ * goal exactly when the value does (10.04, not 10).
+ */
+function goal(name: string, target: string, value: number, meets: (v: number) => boolean): Goal {
+  const pass = meets(value);
+  let shown = round(value);
+  for (let digits = 4; meets(shown) !== pass && digits <= 17; digits++) shown = Number(value.toPrecision(digits));
+  return { name, target, value: shown, pass };
+}
+
+export const atMost = (name: string, value: number, limit: number, unit: string): Goal => goal(name, `<= ${limit} ${unit}`, value, (v) => v <= limit);
+export const atLeast = (name: string, value: number, limit: number): Goal => goal(name, `>= ${limit}`, value, (v) => v >= limit);
 
 type ResultsFile = { benchmarks: Record<string, BenchResult> };
 

@@ -182,6 +182,29 @@ describe('opentrail lookup-events', () => {
     }
   });
 
+  test('signs with the keys the aws CLI would: a --profile\'s own, else the environment\'s even with AWS_PROFILE set', async () => {
+    const credentials = join(tempDir(), 'credentials');
+    writeFileSync(credentials, `[far]\naws_access_key_id = ${ROOT.accessKeyId}\naws_secret_access_key = ${ROOT.secretAccessKey}\n[stale]\naws_access_key_id = AKIASTALESTALESTALE0\naws_secret_access_key = stale\n`);
+    const files = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: credentials };
+    const wrongEnv = { AWS_ACCESS_KEY_ID: 'AKIAWRONGWRONGWRONG0', AWS_SECRET_ACCESS_KEY: 'wrong' };
+    const runs: [string, string[], Record<string, string>, number][] = [
+      ["--profile: the profile's keys, the environment's ignored", ['--profile', 'far'], { ...files, ...wrongEnv }, 0],
+      ["AWS_PROFILE: the environment's keys first", [], { ...files, AWS_PROFILE: 'stale' }, 0],
+      ["--profile with keys the server does not know", ['--profile', 'stale'], files, 254],
+    ];
+    for (const [what, args, env, code] of runs) {
+      const [ours, theirs] = await Promise.all([
+        opentrail(s.url, [...args, '--max-results', '1'], env),
+        aws(s.url, ['cloudtrail', 'lookup-events', ...args, '--max-results', '1'], { env: { ...(env.AWS_ACCESS_KEY_ID ? {} : { AWS_ACCESS_KEY_ID: ROOT.accessKeyId, AWS_SECRET_ACCESS_KEY: ROOT.secretAccessKey }), ...env } }),
+      ]);
+      assert.equal(ours.code, code, `${what}: ${ours.stderr}`);
+      // aws-cli 1 exits 255 for a server's error, aws-cli 2 (and opentrail) 254.
+      assert.equal(theirs.code === 0, code === 0, `aws, ${what}: ${theirs.stderr}`);
+      // No warning about the other keys: the aws CLI gives none either.
+      if (code === 0) assert.equal(ours.stderr, '', what);
+    }
+  });
+
   test('usage mistakes and server errors are reported in one line, with the exit statuses of the aws CLI', async () => {
     const usage: [string[], string][] = [
       [['--output', 'yaml'], "opentrail: --output must be 'json', 'text' or 'table'"],

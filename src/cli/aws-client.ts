@@ -1,6 +1,7 @@
 // Options every client command shares, as the aws CLI spells them.
 import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import type { Command } from 'commander';
+import type { Credentials } from '../integrity/aws-http.ts';
 
 export interface ClientOptions {
   endpointUrl: string;
@@ -15,10 +16,13 @@ export function addClientOptions(cmd: Command): Command {
     .option('--profile <profile>', 'named profile of the shared AWS credentials file');
 }
 
-export async function clientConfig(opts: ClientOptions): Promise<{ endpoint: string; region: string }> {
+export async function clientConfig(opts: ClientOptions): Promise<{ endpoint: string; region: string; credentials: Credentials }> {
   checkEndpoint(opts.endpointUrl);
-  if (opts.profile) process.env.AWS_PROFILE = opts.profile;
-  return { endpoint: opts.endpointUrl, region: opts.region ?? process.env.AWS_DEFAULT_REGION ?? (await configuredRegion()) };
+  return {
+    endpoint: opts.endpointUrl,
+    region: opts.region ?? process.env.AWS_DEFAULT_REGION ?? (await configuredRegion(opts.profile)),
+    credentials: await credentialsFor(opts.profile),
+  };
 }
 
 /**
@@ -26,8 +30,21 @@ export async function clientConfig(opts: ClientOptions): Promise<{ endpoint: str
  * and the aws CLI read it; us-east-1, where Chime's events are, when none is set (the aws CLI
  * would refuse to run).
  */
-function configuredRegion(): Promise<string> {
-  return loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS)().catch(() => 'us-east-1');
+function configuredRegion(profile: string | undefined): Promise<string> {
+  return loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, profile })().catch(() => 'us-east-1');
+}
+
+/**
+ * The keys the aws CLI would sign with: a --profile's own, the environment's being ignored then;
+ * else the environment's, even with AWS_PROFILE set; else the SDK's chain (AWS_PROFILE or the
+ * default profile, SSO, container and instance roles). The SDK's chain alone would let
+ * AWS_PROFILE win over the environment's keys, with a warning.
+ */
+async function credentialsFor(profile: string | undefined): Promise<Credentials> {
+  if (profile) return (await import('@aws-sdk/credential-provider-ini')).fromIni({ profile });
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
+  if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  return (await import('@aws-sdk/credential-provider-node')).defaultProvider();
 }
 
 /** The aws CLI's refusals of an endpoint it cannot use, word for word, with its exit status. */

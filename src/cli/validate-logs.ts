@@ -5,7 +5,7 @@ import type { Trail } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import { BucketError } from '../buckets/bucket.ts';
 import { FolderBucket } from '../buckets/folder.ts';
-import { AwsHttp, defaultCredentials, NetworkError } from '../integrity/aws-http.ts';
+import { AwsHttp, NetworkError } from '../integrity/aws-http.ts';
 import type { Response } from '../integrity/aws-http.ts';
 import { isoSeconds } from '../aws/timestamps.ts';
 import { S3Reader } from '../integrity/s3-reader.ts';
@@ -75,7 +75,7 @@ export async function validateLogs(opts: ValidateOptions, out: NodeJS.WritableSt
   const end = opts.endTime ? parseTime(opts.endTime, '--end-time') : new Date();
   if (start > end) throw new SetupError('Invalid time range specified: start-time must occur before end-time');
   const config = await clientConfig(opts);
-  const credentials = await defaultCredentials();
+  const { credentials } = config;
   const cloudtrail = new AwsHttp(config.endpoint, config.region, 'cloudtrail', credentials, 2);
   const dataDir = opts.dataDir ?? process.env.OPENTRAIL_DATA_DIR ?? './.opentrail';
   const endpoint = opts.s3EndpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.OPENTRAIL_S3_ENDPOINT;

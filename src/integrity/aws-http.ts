@@ -26,17 +26,6 @@ export class NetworkError extends Error {
   }
 }
 
-/**
- * The credentials the SDK's default chain would find: the environment's keys when no profile is
- * asked for (the chain's first link, read here without loading the chain), else the whole chain.
- */
-export async function defaultCredentials(): Promise<Credentials> {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken, AWS_PROFILE } = process.env;
-  if (accessKeyId && secretAccessKey && !AWS_PROFILE) return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  return defaultProvider();
-}
-
 export class AwsHttp {
   private readonly url: URL;
   private readonly signer: SignatureV4;

@@ -2,16 +2,18 @@
 // writes them; over plain HTTP it has none.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ChimeClient, CreateAccountCommand } from '@aws-sdk/client-chime';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { aws, clientConfig, startServer, tempDir } from './helpers/server.ts';
+import { aws, clientConfig, ROOT, startServer, tempDir } from './helpers/server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { recordOfRequest } from './helpers/records.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
 
 describe('tlsDetails', () => {
   let dir: string;
@@ -77,6 +79,36 @@ describe('tlsDetails', () => {
     assert.equal(r.tlsDetails.clientProvidedHostHeader, host);
     assert.match(r.tlsDetails.tlsVersion, /^TLSv1\.[23]$/);
     ct.destroy();
+  });
+
+  test("opentrail's commands over TLS trust what the aws CLI would: --ca-bundle, AWS_CA_BUNDLE, or nothing with --no-verify-ssl", async () => {
+    const cert = join(dir, 'cert.pem');
+    const run = (command: string[], env: Record<string, string> = {}) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+        execFile(process.execPath, ['bin/opentrail.js', ...command, '--endpoint-url', s.url], { cwd: REPO, env: { ...process.env, AWS_ACCESS_KEY_ID: ROOT.accessKeyId, AWS_SECRET_ACCESS_KEY: ROOT.secretAccessKey, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env } }, (err, stdout, stderr) =>
+          done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    const lookup = ['lookup-events', '--max-results', '1'];
+    // The system's certificates do not include this one.
+    const untrusted = await run(lookup);
+    assert.equal(untrusted.code, 255);
+    assert.match(untrusted.stderr, /^opentrail: cannot reach https:\/\/127\.0\.0\.1:\d+: .*self-signed certificate/);
+    for (const [args, env] of [[['--ca-bundle', cert], {}], [[], { AWS_CA_BUNDLE: cert }], [['--no-verify-ssl'], {}]] as [string[], Record<string, string>][]) {
+      const res = await run([...lookup, ...args], env);
+      assert.equal(res.code, 0, `${args.join(' ')} ${JSON.stringify(env)}: ${res.stderr}`);
+      assert.equal(JSON.parse(res.stdout).Events.length, 1);
+    }
+    const missing = await run([...lookup, '--ca-bundle', join(dir, 'nowhere.pem')]);
+    assert.equal(missing.stderr.trim(), `Could not find a suitable TLS CA certificate bundle, invalid path: ${join(dir, 'nowhere.pem')}`);
+    assert.equal(missing.code, 255);
+    // validate-logs reaches the server through the same trust: the trail is unknown, not the certificate.
+    const trail = 'arn:aws:cloudtrail:us-east-1:123456789012:trail/none';
+    const validate = ['validate-logs', '--trail-arn', trail, '--start-time', '2026-01-01T00:00:00Z'];
+    assert.match((await run(validate)).stderr, /self-signed certificate/);
+    const trusted = await run([...validate, '--ca-bundle', cert]);
+    assert.doesNotMatch(trusted.stderr, /certificate/);
+    assert.match(trusted.stderr, /A trail could not be found for arn:aws:cloudtrail:us-east-1:123456789012:trail\/none/);
   });
 
   test('plain HTTP: no tlsDetails', async () => {

@@ -1,28 +1,57 @@
 // Options every client command shares, as the aws CLI spells them.
+import { readFileSync } from 'node:fs';
 import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import type { Command } from 'commander';
-import type { Credentials } from '../integrity/aws-http.ts';
+import type { Credentials, TlsTrust } from '../integrity/aws-http.ts';
 
 export interface ClientOptions {
   endpointUrl: string;
   region?: string;
   profile?: string;
+  caBundle?: string;
+  /** false with --no-verify-ssl. */
+  verifySsl: boolean;
 }
 
 export function addClientOptions(cmd: Command): Command {
   return cmd
     .option('--endpoint-url <url>', 'opentrail endpoint', process.env.OPENTRAIL_ENDPOINT_URL ?? 'http://127.0.0.1:4747')
     .option('--region <region>', "region to sign for (default: AWS_DEFAULT_REGION, AWS_REGION, the profile's region, else us-east-1)")
-    .option('--profile <profile>', 'named profile of the shared AWS credentials file');
+    .option('--profile <profile>', 'named profile of the shared AWS credentials file')
+    .option('--ca-bundle <file>', "PEM certificates to trust for an https endpoint (default: AWS_CA_BUNDLE, else the system's)")
+    .option('--no-verify-ssl', "do not verify an https endpoint's certificate");
 }
 
-export async function clientConfig(opts: ClientOptions): Promise<{ endpoint: string; region: string; credentials: Credentials }> {
+export interface ClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: Credentials;
+  /** How an https endpoint's certificate is checked. */
+  tls: TlsTrust;
+}
+
+export async function clientConfig(opts: ClientOptions): Promise<ClientConfig> {
   checkEndpoint(opts.endpointUrl);
   return {
     endpoint: opts.endpointUrl,
     region: opts.region ?? process.env.AWS_DEFAULT_REGION ?? (await configuredRegion(opts.profile)),
     credentials: await credentialsFor(opts.profile),
+    tls: tlsTrust(opts),
   };
+}
+
+/** The certificates --ca-bundle or AWS_CA_BUNDLE name, as the aws CLI reads them; none given: the system's. */
+function tlsTrust(opts: ClientOptions): TlsTrust {
+  const bundle = opts.caBundle ?? (process.env.AWS_CA_BUNDLE || undefined);
+  let ca: Buffer | undefined;
+  if (bundle !== undefined) {
+    try {
+      ca = readFileSync(bundle);
+    } catch {
+      throw new CliError(`Could not find a suitable TLS CA certificate bundle, invalid path: ${bundle}`, 255);
+    }
+  }
+  return { ca, rejectUnauthorized: opts.verifySsl };
 }
 
 /**

@@ -1,5 +1,6 @@
 // `opentrail lookup-events`: the aws CLI's command of the same name (same options, same JSON and text),
 // plus a readable table for people.
+import { Agent as HttpsAgent } from 'node:https';
 import type { Event, LookupAttribute, LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import { addClientOptions, awsCallError, CliError, clientConfig, terminalSafe } from './aws-client.ts';
@@ -84,7 +85,8 @@ export async function lookupEvents(opts: LookupOptions, write: (s: string) => vo
   const { paginate, pageSize, maxItems, maxResults } = paging(opts);
   // The SDK takes a second to load: only the command that talks to the server pays for it.
   const { CloudTrailClient, LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
-  const client = new CloudTrailClient(await clientConfig(opts));
+  const { endpoint, region, credentials, tls } = await clientConfig(opts);
+  const client = new CloudTrailClient({ endpoint, region, credentials, requestHandler: { httpsAgent: new HttpsAgent({ keepAlive: true, ...tls }) } });
   const input: LookupEventsCommandInput = {
     LookupAttributes: opts.lookupAttributes ? parseLookupAttributes(opts.lookupAttributes) : undefined,
     StartTime: opts.startTime ? parseTime(opts.startTime, '--start-time') : undefined,

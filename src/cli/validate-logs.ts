@@ -76,11 +76,11 @@ export async function validateLogs(opts: ValidateOptions, out: NodeJS.WritableSt
   if (start > end) throw new SetupError('Invalid time range specified: start-time must occur before end-time');
   const config = await clientConfig(opts);
   const { credentials } = config;
-  const cloudtrail = new AwsHttp(config.endpoint, config.region, 'cloudtrail', credentials, 2);
+  const cloudtrail = new AwsHttp(config.endpoint, config.region, 'cloudtrail', credentials, 2, config.tls);
   const dataDir = opts.dataDir ?? process.env.OPENTRAIL_DATA_DIR ?? './.opentrail';
   const endpoint = opts.s3EndpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.OPENTRAIL_S3_ENDPOINT;
   // The bucket's S3 server, signed for with the credentials the CloudTrail calls use.
-  const s3 = endpoint ? new S3Reader(endpoint, config.region, credentials, CONCURRENCY) : undefined;
+  const s3 = endpoint ? new S3Reader(endpoint, config.region, credentials, CONCURRENCY, config.tls) : undefined;
   try {
     const keysTo = new Date(end.getTime() + 2 * HOUR);
     // Asked for at once, but reported after the trail, as the aws CLI does.

@@ -10,6 +10,12 @@ import { Sha256 } from '../aws/sha256.ts';
 /** Keys, or a provider of keys (the SDK's credential chain). */
 export type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
 
+/** How an https endpoint's certificate is checked: against `ca` (else the system's), or not at all. */
+export interface TlsTrust {
+  ca?: Buffer;
+  rejectUnauthorized: boolean;
+}
+
 export interface Response {
   status: number;
   headers: IncomingHttpHeaders;
@@ -32,10 +38,10 @@ export class AwsHttp {
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
 
-  constructor(endpoint: string, region: string, service: string, credentials: Credentials, connections: number) {
+  constructor(endpoint: string, region: string, service: string, credentials: Credentials, connections: number, trust?: TlsTrust) {
     this.url = new URL(endpoint);
     const tls = this.url.protocol === 'https:';
-    this.agent = new (tls ? HttpsAgent : HttpAgent)({ keepAlive: true, maxSockets: connections });
+    this.agent = tls ? new HttpsAgent({ keepAlive: true, maxSockets: connections, ...trust }) : new HttpAgent({ keepAlive: true, maxSockets: connections });
     this.send = tls ? httpsRequest : httpRequest;
     // S3 signs the path as sent; other services encode it once more.
     this.signer = new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath: service !== 's3' });

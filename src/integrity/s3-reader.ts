@@ -3,7 +3,7 @@
 import { BucketError } from '../buckets/bucket.ts';
 import type { ObjectInfo, StoredObject } from '../buckets/bucket.ts';
 import { AwsHttp, NetworkError } from './aws-http.ts';
-import type { Credentials, Response } from './aws-http.ts';
+import type { Credentials, Response, TlsTrust } from './aws-http.ts';
 import type { ReadableBucket } from './validate.ts';
 
 /** RFC 3986 encoding of a key, slashes kept: the path S3 signs. */
@@ -18,8 +18,8 @@ const elements = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${t
 export class S3Reader {
   private readonly http: AwsHttp;
 
-  constructor(endpoint: string, region: string, credentials: Credentials, connections: number) {
-    this.http = new AwsHttp(endpoint, region, 's3', credentials, connections);
+  constructor(endpoint: string, region: string, credentials: Credentials, connections: number, trust?: TlsTrust) {
+    this.http = new AwsHttp(endpoint, region, 's3', credentials, connections, trust);
   }
 
   bucket(name: string): ReadableBucket {

@@ -234,6 +234,11 @@ describe('opentrail lookup-events', () => {
       assert.equal(res.code, 255);
       assert.equal((await aws(s.url, ['cloudtrail', 'lookup-events', ...args])).code, 255, `aws ${args.join(' ')}`);
     }
+    // A query that only the data can refuse (a function given the wrong type), after the call.
+    const wrongType = await opentrail(s.url, ['--query', 'length(`1`)']);
+    assert.match(wrongType.stderr.trim(), /^--query length\(`1`\): TypeError: length\(\) expected argument 1 to be type/);
+    assert.equal(wrongType.code, 255);
+    assert.equal((await aws(s.url, ['cloudtrail', 'lookup-events', '--query', 'length(`1`)'])).code, 255);
     const noCredentials = await opentrail(s.url, [], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
     assert.equal(noCredentials.stderr.trim(), 'opentrail: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (printed at first start) or use --profile');
     assert.equal(noCredentials.code, 2);

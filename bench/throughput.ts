@@ -146,7 +146,7 @@ export async function run(log: (line: string) => void): Promise<Measured> {
       // ratio depends on which rounds the machine's noise hit.
       const paired = of('audited', 'rate').map((x, i) => [x, of('unaudited', 'rate')[i]]);
       const [low, high] = bootstrapInterval(paired, (drawn) => median(drawn.map((p) => p[0])) / median(drawn.map((p) => p[1])));
-      const pairs = of('audited', 'rate').map((x, i) => round(x / of('unaudited', 'rate')[i])).join(' ');
+      const pairs = paired.map(([x, y]) => round(x / y)).join(' ');
       const both = (k: keyof Round) => `${Math.round(median(of('audited', k)))} / ${Math.round(median(of('unaudited', k)))}`;
       const all = (label: Target['label']) => of(label, 'rate').map(Math.round).join(' ');
       table.rows.push([op, round(a), round(u), round(a / u), `${round(low)}–${round(high)}`, pairs, both('cpu'), both('main'), both('waited'), all('audited'), all('unaudited')]);

@@ -2,7 +2,8 @@
 // one request against a set of policies. Explicit Deny wins, then Allow, else implicit deny.
 // Conditions: the String*, Numeric*, Date*, Bool, Binary, IpAddress, Arn* and Null operator
 // families, `...IfExists`, and the `ForAnyValue:` / `ForAllValues:` set qualifiers.
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { addCidr, familyOf } from '../net/cidr.ts';
 
 export interface Statement {
   Sid?: string;
@@ -301,15 +302,7 @@ function arnMatch(pattern: string, arn: string): boolean {
 }
 
 function ipInRange(ip: string, cidr: string): boolean {
-  const family = isIP(ip);
-  if (!family) return false;
-  const [net, bitsText] = cidr.split('/');
-  const netFamily = isIP(net);
-  if (!netFamily || netFamily !== family) return false;
-  const bits = bitsText === undefined ? (family === 4 ? 32 : 128) : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) return false;
   const list = new BlockList();
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  list.addSubnet(net, bits, type);
-  return list.check(ip, type);
+  const family = familyOf(ip);
+  return family !== undefined && addCidr(list, cidr) === family && list.check(ip, family);
 }

@@ -7,6 +7,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { addCidr, familyOf } from '../../net/cidr.ts';
 
 /** Special-purpose ranges (RFC 6890 and the IANA registries): not public, whatever routes to them. */
 const SPECIAL = [
@@ -37,19 +38,8 @@ const SPECIAL = [
   'ff00::/8',
 ];
 
-function addSubnet(list: BlockList, cidr: string): boolean {
-  const [address, bits, ...rest] = cidr.split('/');
-  const family = isIP(address);
-  const prefix = bits === undefined ? (family === 4 ? 32 : 128) : Number(bits);
-  if (!family || rest.length || !/^\d{1,3}$/.test(bits ?? '0') || prefix > (family === 4 ? 32 : 128)) return false;
-  list.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
-  return true;
-}
-
 const special = new BlockList();
-for (const cidr of SPECIAL) addSubnet(special, cidr);
-
-const familyOf = (address: string) => (isIP(address) === 4 ? 'ipv4' : 'ipv6');
+for (const cidr of SPECIAL) addCidr(special, cidr);
 
 export class EndpointNetworks {
   private constructor(
@@ -65,13 +55,13 @@ export class EndpointNetworks {
     let publicAllowed = false;
     for (const entry of setting.split(',').map((e) => e.trim())) {
       if (entry === 'public') publicAllowed = true;
-      else if (!addSubnet(listed, entry)) return undefined;
+      else if (!addCidr(listed, entry)) return undefined;
     }
     return new EndpointNetworks(setting, publicAllowed, listed);
   }
 
   allows(address: string): boolean {
-    const family = familyOf(address);
+    const family = familyOf(address) ?? 'ipv6';
     return this.listed.check(address, family) || (this.publicAllowed && !special.check(address, family));
   }
 

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { ChimeClient, CreateAccountCommand, ListAccountsCommand } from '@aws-sdk/client-chime';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { loadConfig } from '../src/config.ts';
+import { SecretBox } from '../src/iam/secret-box.ts';
 import { ACCOUNT_ID, clientConfig, filesHolding, spawnServer, tempDir } from './helpers/server.ts';
 import { lookupAll } from './helpers/records.ts';
 
@@ -191,4 +192,38 @@ test('a key file that cannot open the sealed secrets stops the start with exit s
   writeFileSync(keyFile, original);
   const back = await run(['serve', '--port', '0', '--data-dir', dir], NO_ROOT);
   assert.match(back.stdout, /listening on/);
+});
+
+test('processes starting together on a new data dir agree on one key file', async (t) => {
+  // Each child opens the same new key file at the same moment and seals a secret with it; the
+  // one that lost the race to create it crashed before (EEXIST), as a second `serve` did.
+  const child = `
+    import { SecretBox } from ${JSON.stringify(join(REPO, 'src/iam/secret-box.ts'))};
+    const at = Number(process.argv[1]);
+    while (Date.now() < at);
+    console.log(SecretBox.open(process.argv[2]).seal('shared'));
+  `;
+  for (let round = 0; round < 5; round++) {
+    const dir = tempDir();
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'secret.key');
+    const at = String(Date.now() + 1500);
+    const results = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child, at, file], { cwd: REPO });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (err += d));
+        const [code] = await once(p, 'exit');
+        return { code, out: out.trim(), err };
+      }),
+    );
+    const box = SecretBox.open(file);
+    for (const r of results) {
+      assert.equal(r.code, 0, r.err);
+      assert.equal(box.open(r.out), 'shared', 'sealed with the key the file holds');
+    }
+    assert.deepEqual(readdirSync(dir), ['secret.key'], 'no copy left beside it');
+  }
 });

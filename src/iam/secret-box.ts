@@ -1,7 +1,7 @@
 // Secrets at rest (secret access keys) are encrypted with AES-256-GCM under a key kept in a file
 // of its own, outside the database: a copy of the database alone reveals no secret.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../config.ts';
 
 export class SecretBox {
@@ -13,9 +13,23 @@ export class SecretBox {
     readonly file: string,
   ) {}
 
-  /** Loads the key file, creating it (mode 0600) on first use. */
+  /**
+   * Loads the key file, creating it (mode 0600) on first use. Processes starting together on one
+   * data dir agree on one key: each writes a whole key beside the file, and only the first to
+   * link its copy into place wins; no process reads a key half written.
+   */
   static open(file: string): SecretBox {
-    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    if (!existsSync(file)) {
+      const mine = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(mine, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+      try {
+        linkSync(mine, file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        unlinkSync(mine);
+      }
+    }
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new ConfigError(`${file} does not hold a 256-bit key (base64)`);
     return new SecretBox(key, file);

@@ -388,6 +388,28 @@ test('sqlite store: closes even when its index worker could not start (its data 
   await assert.rejects(store.indexAll(), /not running/);
 });
 
+test('sqlite store: closes even when its index worker fails to index what is left', { timeout: 20_000 }, async () => {
+  const file = join(tempDir(), 'db.sqlite');
+  const logged: string[] = [];
+  const store = new SqliteStore(file, (m) => logged.push(m));
+  await store.write((tx) => tx.journal.append(entry()));
+  await store.indexAll();
+  // A journal row the indexer cannot read (written by something else than the store): every
+  // indexing step fails on it, the last one at close too.
+  const other = new Database(file);
+  try {
+    other.prepare("UPDATE events SET resources = 'not json' WHERE seq = (SELECT max(seq) FROM events)").run();
+    other.prepare('INSERT INTO events SELECT seq + 1, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record FROM events WHERE seq = (SELECT max(seq) FROM events)').run();
+  } finally {
+    other.close();
+  }
+  const closed = await Promise.race([store.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
+  // A worker left running keeps this file's process alive: end it, failed, rather than hang.
+  if (!closed) setTimeout(() => process.exit(1), 1000);
+  assert.ok(closed, 'the store did not close');
+  assert.ok(logged.some((m) => /close failed: .*malformed JSON/.test(m)), logged.join('\n'));
+});
+
 test('sqlite store: writes made together whose records cannot all be inserted all fail, and none of their changes commits without its record', async () => {
   const store = new SqliteStore(join(tempDir(), 'db.sqlite'));
   try {

@@ -106,6 +106,8 @@ function poll(): void {
 }
 
 port.on('message', (m: IndexerRequest) => {
+  const ending = m.type === 'close' || m.type === 'stop';
+  if (ending) clearTimeout(timer);
   try {
     if (m.type === 'flush') {
       // A flush also settles purges, so that whoever waits sees the index as the journal is,
@@ -115,16 +117,19 @@ port.on('message', (m: IndexerRequest) => {
       reply({ type: 'flushed', id: m.id });
     } else if (m.type === 'purged') {
       purgePending = Math.max(purgePending ?? m.eventTime, m.eventTime);
-    } else {
-      clearTimeout(timer);
+    } else if (m.type === 'close') {
       // Closing indexes what is left; a stopped indexer is replaced by one at normal priority,
       // which carries on from the index as it is.
-      if (m.type === 'close') while (!step());
-      indexer.close();
-      port.close();
+      while (!step());
     }
   } catch (err) {
     reply({ type: 'error', message: `${m.type} failed: ${String(err)}`, id: m.type === 'flush' ? m.id : undefined });
+  }
+  // Also when indexing failed (a full disk): the store waits for the thread to end, and the
+  // index catches up at the next start.
+  if (ending) {
+    indexer.close();
+    port.close();
   }
 });
 poll();

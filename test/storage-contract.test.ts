@@ -388,7 +388,7 @@ test('sqlite store: closes even when its index worker could not start (its data 
   await assert.rejects(store.indexAll(), /not running/);
 });
 
-test('sqlite store: closes even when its index worker fails to index what is left', { timeout: 20_000 }, async () => {
+test('sqlite store: a journal row its index worker cannot read is retried ever less often, and the store still closes', { timeout: 20_000 }, async () => {
   const file = join(tempDir(), 'db.sqlite');
   const logged: string[] = [];
   const store = new SqliteStore(file, (m) => logged.push(m));
@@ -403,6 +403,10 @@ test('sqlite store: closes even when its index worker fails to index what is lef
   } finally {
     other.close();
   }
+  // Retried after 0.1, 0.2, 0.4, 0.8 and 1.6 s: five failures in 2.5 s, not one per 0.1 s poll.
+  await new Promise((r) => setTimeout(r, 2500));
+  const failures = logged.filter((m) => /indexing failed: .*malformed JSON/.test(m)).length;
+  assert.ok(failures >= 1 && failures <= 8, `${failures} failures logged`);
   const closed = await Promise.race([store.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
   // A worker left running keeps this file's process alive: end it, failed, rather than hang.
   if (!closed) setTimeout(() => process.exit(1), 1000);

@@ -93,16 +93,27 @@ function checkpoint(): void {
   reply({ type: 'checkpointed' });
 }
 
+/**
+ * The wait before retrying after a failed step, doubled while failures repeat: a lasting one (a
+ * full disk, a row the indexer cannot read) is retried and logged a few times a minute, not ten
+ * times a second.
+ */
+const MAX_RETRY_MS = 30_000;
+let retryMs = POLL_MS;
+
 function poll(): void {
-  let caughtUp = true;
+  let wait: number;
   try {
-    caughtUp = step();
+    // Messages (flush, close) are handled between chunks.
+    wait = step() ? POLL_MS : 0;
+    retryMs = POLL_MS;
   } catch (err) {
-    // Left for the next poll (the journal busy for longer than the timeout, a full disk).
+    // Left for a later poll (the journal busy for longer than the timeout, a full disk).
     reply({ type: 'error', message: `indexing failed: ${String(err)}` });
+    wait = retryMs;
+    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
   }
-  // Messages (flush, close) are handled between chunks.
-  timer = caughtUp ? setTimeout(poll, POLL_MS) : setTimeout(poll, 0);
+  timer = setTimeout(poll, wait);
 }
 
 port.on('message', (m: IndexerRequest) => {

@@ -394,12 +394,15 @@ test('sqlite store: a journal row its index worker cannot read is retried ever l
   const store = new SqliteStore(file, (m) => logged.push(m));
   await store.write((tx) => tx.journal.append(entry()));
   await store.indexAll();
-  // A journal row the indexer cannot read (written by something else than the store): every
-  // indexing step fails on it, the last one at close too.
+  // A row the indexer cannot read (resources that are not JSON, written by something else than
+  // the store), after the indexed one: every indexing step fails on it, the last one at close too.
   const other = new Database(file);
   try {
-    other.prepare("UPDATE events SET resources = 'not json' WHERE seq = (SELECT max(seq) FROM events)").run();
-    other.prepare('INSERT INTO events SELECT seq + 1, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, resources, record FROM events WHERE seq = (SELECT max(seq) FROM events)').run();
+    other
+      .prepare(
+        "INSERT INTO events SELECT seq + 1, account_id, region, category, event_time, event_id, event_name, event_source, username, access_key_id, read_only, 'not json', record FROM events WHERE seq = (SELECT max(seq) FROM events)",
+      )
+      .run();
   } finally {
     other.close();
   }
@@ -407,7 +410,7 @@ test('sqlite store: a journal row its index worker cannot read is retried ever l
   await new Promise((r) => setTimeout(r, 2500));
   const failures = logged.filter((m) => /indexing failed: .*malformed JSON/.test(m)).length;
   assert.ok(failures >= 1 && failures <= 8, `${failures} failures logged`);
-  const closed = await Promise.race([store.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
+  const closed = await Promise.race([store.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000).unref())]);
   // A worker left running keeps this file's process alive: end it, failed, rather than hang.
   if (!closed) setTimeout(() => process.exit(1), 1000);
   assert.ok(closed, 'the store did not close');

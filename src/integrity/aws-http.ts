@@ -41,7 +41,8 @@ export class AwsHttp {
   constructor(endpoint: string, region: string, service: string, credentials: Credentials, connections: number, trust?: TlsTrust) {
     this.url = new URL(endpoint);
     const tls = this.url.protocol === 'https:';
-    this.agent = tls ? new HttpsAgent({ keepAlive: true, maxSockets: connections, ...trust }) : new HttpAgent({ keepAlive: true, maxSockets: connections });
+    const pool = { keepAlive: true, maxSockets: connections };
+    this.agent = tls ? new HttpsAgent({ ...pool, ...trust }) : new HttpAgent(pool);
     this.send = tls ? httpsRequest : httpRequest;
     // S3 signs the path as sent; other services encode it once more.
     this.signer = new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath: service !== 's3' });

@@ -129,15 +129,15 @@ port.on('message', (m: IndexerRequest) => {
     } else if (m.type === 'purged') {
       purgePending = Math.max(purgePending ?? m.eventTime, m.eventTime);
     } else if (m.type === 'close') {
-      // Closing indexes what is left; a stopped indexer is replaced by one at normal priority,
-      // which carries on from the index as it is.
+      // Closing indexes what is left.
       while (!step());
     }
   } catch (err) {
     reply({ type: 'error', message: `${m.type} failed: ${String(err)}`, id: m.type === 'flush' ? m.id : undefined });
   }
   // Also when indexing failed (a full disk): the store waits for the thread to end, and the
-  // index catches up at the next start.
+  // index catches up at the next start. A stopped indexer is replaced by one at normal priority,
+  // which carries on from the index as it is.
   if (ending) {
     indexer.close();
     port.close();

@@ -145,12 +145,13 @@ export async function run(log: (line: string) => void): Promise<Measured> {
       const u = median(of('unaudited', 'rate'));
       // The rounds drawn again in pairs (a round of each server, run back to back): how much the
       // ratio depends on which rounds the machine's noise hit.
-      const paired = of('audited', 'rate').map((x, i) => [x, of('unaudited', 'rate')[i]]);
+      const unaudited = rounds[op].unaudited;
+      const paired = rounds[op].audited.map((m, i) => [m.rate, unaudited[i].rate]);
       const [low, high] = bootstrapInterval(paired, (drawn) => median(drawn.map((p) => p[0])) / median(drawn.map((p) => p[1])));
       const pairs = paired.map(([x, y]) => round(x / y)).join(' ');
       // What a record costs the event loop: each round's audited main-thread time per call minus
       // the unaudited one's, run back to back, so that the machine's drift between rounds cancels.
-      const cost = of('audited', 'main').map((x, i) => x - of('unaudited', 'main')[i]);
+      const cost = rounds[op].audited.map((m, i) => m.main - unaudited[i].main);
       const [costLow, costHigh] = bootstrapInterval(cost, median);
       const both = (k: keyof Round) => `${Math.round(median(of('audited', k)))} / ${Math.round(median(of('unaudited', k)))}`;
       const all = (label: Target['label']) => of(label, 'rate').map(Math.round).join(' ');
